@@ -1,0 +1,38 @@
+"""orgfriction: find where organisational boundaries make simple work slow.
+
+The public API; the Dash app and the notebooks import only these names.
+
+Examples
+--------
+>>> import orgfriction
+>>> company = orgfriction.generate_sample(n_teams=24, n_tickets=300, seed=1)
+>>> dataset = orgfriction.Dataset.from_frames(company.frames)
+>>> orgfriction.overview_counts(dataset)["tickets"]
+300
+"""
+
+from orgfriction import figures
+from orgfriction.config import Config
+from orgfriction.dataset import Dataset, load
+from orgfriction.errors import ConfigError, DataError, OrgfrictionError, Problem
+from orgfriction.metrics import ticket_basics
+from orgfriction.overview import overview_counts, quarterly_counts
+from orgfriction.sample import SampleCompany, generate_sample, write_sample
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "DataError",
+    "Dataset",
+    "OrgfrictionError",
+    "Problem",
+    "SampleCompany",
+    "figures",
+    "generate_sample",
+    "load",
+    "overview_counts",
+    "quarterly_counts",
+    "ticket_basics",
+    "write_sample",
+]
+__version__ = "0.1.0"

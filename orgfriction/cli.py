@@ -1,0 +1,232 @@
+"""The ``orgfriction`` command: parses arguments, calls the library, maps errors to exit codes.
+
+Exit codes (DESIGN §5): 0 success, 2 bad input or options (a message, never a traceback),
+1 an internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orgfriction import __version__
+from orgfriction.dataset import Dataset, load
+from orgfriction.errors import ConfigError, OrgfrictionError
+
+__all__ = ["app", "main"]
+
+PASSWORD_ENV = "ORGFRICTION_PASSWORD"
+MAX_WARNINGS_SHOWN = 20
+
+app = typer.Typer(
+    name="orgfriction",
+    help="Find where organisational boundaries make simple work slow, and propose what to change.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly_errors(command: F) -> F:
+    """Turn library errors into a message and exit code 2; anything unexpected into exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except OrgfrictionError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            err.print(f"internal error: {type(exc).__name__}: {exc}", markup=False)
+            err.print(
+                "This is a bug in orgfriction; please report it with the command you ran.",
+                markup=False,
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def _status(message: str) -> Iterator[None]:
+    """A spinner on a terminal; silence in a pipe."""
+    if err.is_terminal:
+        with err.status(message):
+            yield
+    else:
+        yield
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"orgfriction {__version__}", markup=False)
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Find where organisational boundaries make simple work slow, and propose what to change."""
+
+
+@app.command()
+@_friendly_errors
+def sample(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the dataset to (replaced atomically).")
+    ],
+    teams: Annotated[int, typer.Option("--teams", help="Number of teams (at least 24).")] = 40,
+    tickets: Annotated[int, typer.Option("--tickets", help="Number of tickets (at least 200).")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")] = 7,
+) -> None:
+    """Generate a realistic sample company with planted friction (and planted_truth.json)."""
+    from orgfriction.sample import write_sample
+
+    with _status(f"Generating {tickets:,} tickets for {teams:,} teams"):
+        company = write_sample(out_dir, n_teams=teams, n_tickets=tickets, seed=seed)
+    rows = ", ".join(f"{name} {frame.height:,}" for name, frame in company.frames.items())
+    out.print(f"Wrote {out_dir}: {rows}; planted truth in planted_truth.json.", markup=False)
+
+
+@app.command()
+@_friendly_errors
+def validate(
+    data: Annotated[Path, typer.Argument(help="Dataset folder (tickets.csv, ticket_teams.csv, ...).")],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Leave bad rows out, list them in --rejected, and go on."),
+    ] = False,
+    rejected: Annotated[
+        Path, typer.Option("--rejected", help="Where --skip-invalid writes the rejected rows.")
+    ] = Path("rejected_rows.csv"),
+) -> None:
+    """Check a dataset against the data contract: exit 0 when valid, 2 with every problem listed."""
+    with _status(f"Validating {data}"):
+        dataset = load(data, skip_invalid=skip_invalid)
+    _print_dataset_summary(dataset)
+    if skip_invalid:
+        _write_rejected(dataset, rejected)
+    if dataset.tickets.height == 0:
+        err.print("error: no valid tickets are left.", markup=False)
+        raise typer.Exit(2)
+
+
+def _print_dataset_summary(dataset: Dataset) -> None:
+    counts = dataset.counts()
+    table = Table(title=f"{dataset.source}: valid", show_edge=False)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("rejected rows", justify="right")
+    for name, rows in counts["rows"].items():
+        rejected = sum(n for file, n in counts["rejected_rows"].items() if file.split(".")[0] == name)
+        table.add_row(name, f"{rows:,}", f"{rejected:,}")
+    out.print(table)
+    out.print(f"Tickets from {counts['first_created_at']} to as-of {counts['as_of']}.", markup=False)
+    for warning in dataset.warnings[:MAX_WARNINGS_SHOWN]:
+        err.print(f"warning: {warning}", markup=False)
+    if len(dataset.warnings) > MAX_WARNINGS_SHOWN:
+        err.print(f"warning: ... and {len(dataset.warnings) - MAX_WARNINGS_SHOWN} more.", markup=False)
+
+
+def _write_rejected(dataset: Dataset, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    dataset.rejected.write_csv(tmp)
+    os.replace(tmp, path)
+    rows = dataset.rejected.select("file", "row").n_unique()
+    out.print(
+        f"Rejected {rows:,} rows ({dataset.rejected.height:,} problems), listed in {path}.",
+        markup=False,
+    )
+
+
+def _require_password_off_loopback(host: str, password: str | None) -> None:
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not password:
+        msg = (
+            f"refusing to serve on {host} without a password: anyone who can reach this machine "
+            f"could read the data.\n  Hint: pass --password or set {PASSWORD_ENV}, or keep the "
+            "default --host 127.0.0.1."
+        )
+        raise ConfigError(msg)
+
+
+@app.command()
+@_friendly_errors
+def serve(
+    data: Annotated[Path, typer.Argument(help="Dataset folder to explore.")],
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; other than loopback needs a password.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8050,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            envvar=PASSWORD_ENV,
+            show_envvar=True,
+            help="Password for HTTP basic auth (user name: any).",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (never on a shared host).")] = False,
+) -> None:
+    """Serve the Dash app on a dataset."""
+    _serve(load(data), host=host, port=port, password=password, debug=debug)
+
+
+@app.command()
+@_friendly_errors
+def demo(
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8050,
+) -> None:
+    """Generate the sample company and serve the app on it at http://127.0.0.1:PORT."""
+    from orgfriction.sample import write_sample
+
+    folder = Path(tempfile.gettempdir()) / "orgfriction-demo"
+    with _status("Generating the sample company"):
+        write_sample(folder)
+    out.print(f"Sample company written to {folder}.", markup=False)
+    _serve(load(folder), host="127.0.0.1", port=port, password=None, debug=False)
+
+
+def _serve(dataset: Dataset, *, host: str, port: int, password: str | None, debug: bool) -> None:
+    _require_password_off_loopback(host, password)
+    from app import create_app
+
+    dash_app = create_app(dataset, password=password)
+    out.print(f"Serving {dataset.source} at http://{host}:{port}/ (Ctrl+C to stop).", markup=False)
+    dash_app.run(host=host, port=port, debug=debug)
+
+
+def main() -> None:
+    """Entry point of the ``orgfriction`` script."""
+    app(prog_name="orgfriction")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,67 @@
+"""Analysis settings (DESIGN §3 defaults), readable from a TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from orgfriction.errors import ConfigError
+
+__all__ = ["Config"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Thresholds of the definitions in DESIGN §3.
+
+    Examples
+    --------
+    >>> Config().simple_effort_days
+    2.0
+    """
+
+    #: a ticket is a simple fix when effort_days is at most this
+    simple_effort_days: float = 2.0
+    #: a coordinated simple fix is blocked when its lead time exceeds this many baselines
+    blocked_factor: float = 2.0
+    #: fewer resolved simple uncoordinated tickets than this: the baseline uses all simple fixes
+    baseline_min_tickets: int = 10
+
+    def __post_init__(self) -> None:
+        if self.simple_effort_days < 0:
+            msg = f"simple_effort_days must be 0 or more, got {self.simple_effort_days}."
+            raise ConfigError(msg)
+        if self.blocked_factor < 1:
+            msg = f"blocked_factor must be at least 1, got {self.blocked_factor}."
+            raise ConfigError(msg)
+        if self.baseline_min_tickets < 1:
+            msg = f"baseline_min_tickets must be at least 1, got {self.baseline_min_tickets}."
+            raise ConfigError(msg)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        """Read settings from a TOML file; unknown keys are an error, not silently ignored."""
+        path = Path(path)
+        try:
+            values: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            msg = f"{path}: no such config file."
+            raise ConfigError(msg) from None
+        except tomllib.TOMLDecodeError as exc:
+            msg = f"{path}: not valid TOML ({exc})."
+            raise ConfigError(msg) from None
+        known = {f.name: f.type for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            msg = f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}."
+            raise ConfigError(msg)
+        for key, value in values.items():
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                msg = f"{path}: {key} must be a number, got {value!r}."
+                raise ConfigError(msg)
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
