@@ -46,7 +46,7 @@ sample-data: install  ## Regenerate the committed sample company (tests check it
 	cp .sample_tmp/*.csv .sample_tmp/planted_truth.json sample_data/ && rm -rf .sample_tmp
 
 benchmark: install
-	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_sample_and_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

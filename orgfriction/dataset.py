@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from orgfriction.errors import DataError, Problem
-from orgfriction.io import RawTable, find_table_files, read_table, write_frames
+from orgfriction.io import RawTable, find_table_files, read_table
 from orgfriction.schema import TABLES
 from orgfriction.validation import validate_tables
 
@@ -124,10 +124,6 @@ class Dataset:
             "first_created_at": _iso(self.tickets["created_at"].min()),
             "as_of": _iso(self.as_of),
         }
-
-    def write(self, folder: Path, *, fmt: str = "csv") -> None:
-        """Write the present tables to ``folder`` (which must exist)."""
-        write_frames(self.frames(), folder, fmt=fmt)
 
 
 def load(path: str | Path, *, skip_invalid: bool = False) -> Dataset:

@@ -21,7 +21,15 @@ import polars as pl
 from orgfriction.errors import DataError, Problem
 from orgfriction.schema import TABLES
 
-__all__ = ["ROW", "RawTable", "atomic_output_dir", "find_table_files", "read_table", "write_table"]
+__all__ = [
+    "ROW",
+    "RawTable",
+    "atomic_output_dir",
+    "find_table_files",
+    "read_table",
+    "write_frames",
+    "write_table",
+]
 
 #: Name of the helper column that carries each record's row number through validation.
 ROW = "__row"
@@ -136,7 +144,8 @@ def _read_csv(name: str, path: Path) -> RawTable:
         )
     # polars keeps blank lines as records of empty cells: drop them, keeping row numbers intact.
     raw = RawTable(name, path.name, frame, first_row=2)
-    if frame.width:
+    first = frame.columns[0]
+    if frame.width and (frame[first].fill_null("").str.strip_chars() == "").any():  # cheap pre-check
         raw.frame = raw.frame.filter(
             ~pl.all_horizontal(pl.exclude(ROW).str.strip_chars().fill_null("") == "")
         )

@@ -29,14 +29,11 @@ PROBLEM_SCHEMA = {
 
 _DATE_HINT = "use ISO 8601, e.g. 2025-02-28 or 2025-02-28T14:05:00 (naive times are read as UTC)."
 _NUMBER_HINT = "write plain numbers with a dot for decimals and no thousands separators, e.g. 1250.5."
-# Formats tried in order; the first that reads a value wins. Offsets are converted to UTC.
-_AWARE_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z")
-_NAIVE_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
+# Accepted timestamp shapes: a date, then optionally [T or space]HH:MM[:SS[.fff]], then optionally Z or
+# an offset (+02:00 or +0200). Values are normalised to one shape and parsed in two passes (naive and
+# with offset): trying each format in turn costs a full pass per format on millions of rows.
+_TIMESTAMP_SHAPE = (
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?$"
 )
 _LARGEST_EXACT_COUNT = 2.0**53
 
@@ -123,10 +120,10 @@ def validate_tables(raw: Mapping[str, RawTable], *, skip_invalid: bool = False) 
 def _parse_table(table: RawTable, spec: TableSpec) -> tuple[pl.DataFrame, list[pl.DataFrame] | Problem]:
     frame = table.frame
     problems: list[pl.DataFrame] = []
-    exprs = []
+    columns: list[pl.Series] = []
     for col in spec.columns:
         if col.name not in frame.columns:
-            exprs.append(pl.lit(None, dtype=col.dtype).alias(col.name))
+            columns.append(pl.Series(col.name, [None] * frame.height, dtype=col.dtype))
             continue
         dtype = frame.schema[col.name]
         if dtype != pl.String and not _native_ok(dtype, col):
@@ -139,12 +136,14 @@ def _parse_table(table: RawTable, spec: TableSpec) -> tuple[pl.DataFrame, list[p
         parsed, bad, message, hint = _parse_column(col, dtype)
         checked = frame.with_columns(parsed.alias("_parsed"))
         raw_text = pl.col(col.name).cast(pl.String)
-        problems.append(_flag(checked, bad, table.label, col.name, raw_text, message, hint))
+        if bad is not None:
+            problems.append(_flag(checked, bad, table.label, col.name, raw_text, message, hint))
         if col.required:
+            empty = pl.col("_parsed").is_null()
             problems.append(
                 _flag(
                     checked,
-                    pl.col("_parsed").is_null() & ~bad,
+                    empty if bad is None else empty & ~bad,
                     table.label,
                     col.name,
                     raw_text,
@@ -156,9 +155,9 @@ def _parse_table(table: RawTable, spec: TableSpec) -> tuple[pl.DataFrame, list[p
         if bound is not None:
             condition, message, hint = bound
             problems.append(_flag(checked, condition, table.label, col.name, raw_text, message, hint))
-        exprs.append(parsed.alias(col.name))
+        columns.append(checked.get_column("_parsed").alias(col.name))  # parsed once, kept
     extra = [c for c in frame.columns if c not in spec.schema]
-    typed = frame.select(*exprs, *extra)
+    typed = pl.DataFrame(columns).hstack(frame.select(extra))
     if spec.name == "tickets":
         problems.append(
             _flag(
@@ -194,7 +193,7 @@ def _native_ok(dtype: pl.DataType, col: ColumnSpec) -> bool:
     return False
 
 
-def _parse_column(col: ColumnSpec, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr, pl.Expr, str]:
+def _parse_column(col: ColumnSpec, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr | None, pl.Expr, str]:
     """Return (parsed value, is-bad condition, message, hint) for one column."""
     source = pl.col(col.name)
     if dtype != pl.String:  # a typed Parquet column
@@ -209,7 +208,7 @@ def _parse_column(col: ColumnSpec, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr
     text = source.str.strip_chars()
     present = text.is_not_null() & (text != "")
     if col.kind == "text":
-        return pl.when(present).then(text), pl.lit(False), pl.lit(""), ""
+        return pl.when(present).then(text), None, pl.lit(""), ""
     if col.kind == "outcome":
         lowered = text.str.to_lowercase()
         parsed = pl.when(present).then(lowered)
@@ -259,15 +258,21 @@ def _native_cast(source: pl.Expr, dtype: pl.DataType, col: ColumnSpec) -> pl.Exp
 
 
 def _parse_datetime(text: pl.Expr) -> pl.Expr:
-    text = text.str.replace(r"(?i)z$", "+00:00")
-    attempts = [
-        text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False, exact=True).dt.replace_time_zone(None)
-        for fmt in _AWARE_FORMATS
-    ]
-    attempts += [
-        text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in _NAIVE_FORMATS
-    ]
-    return pl.coalesce(attempts)
+    """ISO 8601 text to naive UTC timestamps; anything else gives null."""
+    well_formed = text.str.contains(_TIMESTAMP_SHAPE)
+    full = (
+        text.str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1}T00:00:00")
+        .str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T")
+        .str.replace(r"T(\d{2}:\d{2})([^:]|$)", "T${1}:00${2}")
+        .str.replace(r"[Zz]$", "+00:00")
+        .str.replace(r"([+-]\d{2})(\d{2})$", "${1}:${2}")
+    )
+    has_offset = full.str.contains(r"[+-]\d{2}:\d{2}$")
+    naive = full.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S%.f", strict=False, exact=True)
+    aware = full.str.strptime(
+        pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, exact=True
+    ).dt.replace_time_zone(None)
+    return pl.when(well_formed & has_offset).then(aware).when(well_formed).then(naive)
 
 
 def _bound_check(col: ColumnSpec) -> tuple[pl.Expr, pl.Expr, str] | None:
@@ -298,14 +303,18 @@ def _shown(expr: pl.Expr) -> pl.Expr:
 
 def _flag(
     frame: pl.DataFrame,
-    condition: pl.Expr,
+    condition: pl.Expr | None,
     label: str,
     column: str,
     value: pl.Expr,
     message: pl.Expr,
     hint: str,
 ) -> pl.DataFrame:
-    return frame.filter(condition.fill_null(False)).select(
+    """One problem row per row of ``frame`` where ``condition`` holds (every row when it is None)."""
+    # Never a literal predicate: in polars 2.1, filter(pl.lit(False).fill_null(False)) raises ShapeError
+    # on some frames read from CSV (seen on a 100,000-row tickets.csv).
+    rows = frame if condition is None else frame.filter(condition.fill_null(False))
+    return rows.select(
         pl.lit(label).alias("file"),
         pl.col(ROW).alias("row"),
         pl.lit(column).alias("column"),
@@ -336,7 +345,7 @@ def _key_problems(typed: dict[str, pl.DataFrame], labels: dict[str, str]) -> lis
         out.append(
             _flag(
                 dupes,
-                pl.lit(True),
+                None,
                 labels[name],
                 column,
                 pl.col(column),
@@ -368,7 +377,7 @@ def _orphan_problems(
         out.append(
             _flag(
                 orphans,
-                pl.lit(True),
+                None,
                 labels[name],
                 "ticket_id",
                 pl.col("ticket_id"),

@@ -180,3 +180,13 @@ def test_scales_to_many_teams():
 def test_too_small_is_a_config_error(teams, tickets, message):
     with pytest.raises(ConfigError, match=message):
         generate_sample(n_teams=teams, n_tickets=tickets)
+
+
+def test_larger_sample_round_trips_through_csv(tmp_path):
+    """At 20,000 tickets polars reads tickets.csv differently than at 5,000 (a regression test for a
+    polars 2.1 filter bug that made loading fail with an internal error)."""
+    company = write_sample(tmp_path / "big", n_teams=100, n_tickets=20_000, seed=11)
+    dataset = load(tmp_path / "big")
+    assert dataset.tickets.height == 20_000
+    assert dataset.ticket_teams.height == company.frames["ticket_teams"].height
+    assert dataset.rejected.height == 0
