@@ -36,6 +36,17 @@ _TIMESTAMP_SHAPE = (
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?$"
 )
 _LARGEST_EXACT_COUNT = 2.0**53
+# Timestamps that must not come before another of the same row: (later, earlier, hint) per table.
+_TIME_ORDER = {
+    "tickets": [
+        (
+            "resolved_at",
+            "created_at",
+            "check the two timestamps, or leave resolved_at empty for an open ticket.",
+        )
+    ],
+    "signoffs": [("decided_at", "requested_at", "check the two timestamps.")],
+}
 
 
 @dataclass(frozen=True)
@@ -158,28 +169,16 @@ def _parse_table(table: RawTable, spec: TableSpec) -> tuple[pl.DataFrame, list[p
         columns.append(checked.get_column("_parsed").alias(col.name))  # parsed once, kept
     extra = [c for c in frame.columns if c not in spec.schema]
     typed = pl.DataFrame(columns).hstack(frame.select(extra))
-    if spec.name == "tickets":
+    for later, earlier, hint in _TIME_ORDER.get(spec.name, ()):
         problems.append(
             _flag(
                 typed,
-                pl.col("resolved_at") < pl.col("created_at"),
+                pl.col(later) < pl.col(earlier),
                 table.label,
-                "resolved_at",
-                pl.col("resolved_at").dt.to_string("%Y-%m-%dT%H:%M:%S"),
-                pl.lit("resolved_at is before created_at."),
-                "check the two timestamps, or leave resolved_at empty for an open ticket.",
-            )
-        )
-    if spec.name == "signoffs":
-        problems.append(
-            _flag(
-                typed,
-                pl.col("decided_at") < pl.col("requested_at"),
-                table.label,
-                "decided_at",
-                pl.col("decided_at").dt.to_string("%Y-%m-%dT%H:%M:%S"),
-                pl.lit("decided_at is before requested_at."),
-                "check the two timestamps.",
+                later,
+                pl.col(later).dt.to_string("%Y-%m-%dT%H:%M:%S"),
+                pl.lit(f"{later} is before {earlier}."),
+                hint,
             )
         )
     return typed, problems
