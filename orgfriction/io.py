@@ -144,8 +144,8 @@ def _read_csv(name: str, path: Path) -> RawTable:
         )
     # polars keeps blank lines as records of empty cells: drop them, keeping row numbers intact.
     raw = RawTable(name, path.name, frame, first_row=2)
-    first = frame.columns[0]
-    if frame.width and (frame[first].fill_null("").str.strip_chars() == "").any():  # cheap pre-check
+    # Only rows whose first cell is empty can be blank: check that column before scanning them all.
+    if frame.width and (frame[frame.columns[0]].fill_null("").str.strip_chars() == "").any():
         raw.frame = raw.frame.filter(
             ~pl.all_horizontal(pl.exclude(ROW).str.strip_chars().fill_null("") == "")
         )
