@@ -12,6 +12,8 @@ Examples
 """
 
 from orgfriction import figures
+from orgfriction._version import __version__ as __version__
+from orgfriction.analysis import Analysis, analyze
 from orgfriction.config import Config
 from orgfriction.dataset import Dataset, load
 from orgfriction.errors import ConfigError, DataError, OrgfrictionError, Problem
@@ -20,6 +22,7 @@ from orgfriction.overview import overview_counts, quarterly_counts
 from orgfriction.sample import SampleCompany, generate_sample, write_sample
 
 __all__ = [
+    "Analysis",
     "Config",
     "ConfigError",
     "DataError",
@@ -28,6 +31,7 @@ __all__ = [
     "Problem",
     "SampleCompany",
     "figures",
+    "analyze",
     "generate_sample",
     "load",
     "overview_counts",
@@ -35,4 +39,3 @@ __all__ = [
     "ticket_basics",
     "write_sample",
 ]
-__version__ = "0.1.0"

@@ -12,14 +12,17 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from orgfriction import __version__
+from orgfriction.config import Config
 from orgfriction.dataset import Dataset, load
 from orgfriction.errors import ConfigError, OrgfrictionError
 
@@ -27,6 +30,7 @@ __all__ = ["app", "main"]
 
 PASSWORD_ENV = "ORGFRICTION_PASSWORD"
 MAX_WARNINGS_SHOWN = 20
+MAX_CLUSTERS_SHOWN = 10
 
 app = typer.Typer(
     name="orgfriction",
@@ -130,6 +134,89 @@ def validate(
     if dataset.tickets.height == 0:
         err.print("error: no valid tickets are left.", markup=False)
         raise typer.Exit(2)
+
+
+class OutputFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+@app.command()
+@_friendly_errors
+def analyze(
+    data: Annotated[Path, typer.Argument(help="Dataset folder (tickets.csv, ticket_teams.csv, ...).")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the outputs to (replaced atomically).")
+    ],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="File format of the output tables.")
+    ] = OutputFormat.csv,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="TOML file of analysis settings (see the README).")
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Leave bad rows out (listed in OUT/rejected_rows) and go on."),
+    ] = False,
+) -> None:
+    """Compute ticket metrics, the team graph and the blocking clusters; write them to --out."""
+    from orgfriction.analysis import analyze as run_analysis
+
+    config = Config.from_toml(config_file) if config_file else Config()
+    with _status(f"Loading {data}"):
+        dataset = load(data, skip_invalid=skip_invalid)
+    if dataset.tickets.height == 0:
+        err.print("error: no valid tickets are left.", markup=False)
+        raise typer.Exit(2)
+    with _status(f"Analysing {dataset.tickets.height:,} tickets"):
+        analysis = run_analysis(dataset, config)
+        written = analysis.write(out_dir, fmt=fmt.value)
+    _print_analysis_summary(analysis)
+    for warning in dataset.warnings[:MAX_WARNINGS_SHOWN]:
+        err.print(f"warning: {warning}", markup=False)
+    if len(dataset.warnings) > MAX_WARNINGS_SHOWN:
+        err.print(f"warning: ... and {len(dataset.warnings) - MAX_WARNINGS_SHOWN} more.", markup=False)
+    if dataset.rejected.height:
+        rows = dataset.rejected.select("file", "row").n_unique()
+        out.print(f"Left out {rows:,} invalid rows, listed in rejected_rows.{fmt.value}.", markup=False)
+    out.print(f"Wrote {written}.", markup=False)
+
+
+def _print_analysis_summary(analysis: Any) -> None:
+    summary = analysis.summary()
+    counts, headline = summary["counts"], summary["headline"]
+    out.print(
+        f"{counts['tickets']:,} tickets, {counts['simple_fixes']:,} simple fixes, "
+        f"{counts['coordinated_simple_fixes']:,} coordinated, {counts['blocked_simple_fixes']:,} blocked.",
+        markup=False,
+    )
+    if summary["blocked_basis"] == "coordinated":
+        err.print(f"note: {summary['notes'][0]}", markup=False)
+    else:
+        out.print(
+            f"Baseline lead time {headline['baseline_days']:.1f} days; cost of delay of blocked simple "
+            f"fixes ${headline['cost_of_delay_usd']:,.0f}.",
+            markup=False,
+        )
+    clusters = analysis.clusters.head(MAX_CLUSTERS_SHOWN)
+    if clusters.is_empty():
+        out.print("No blocking clusters found.", markup=False)
+        return
+    table = Table(title="Blocking clusters (worst first)", show_edge=False)
+    for column in ("rank", "teams", "blocked / coordinated", "quarters", "p-value", "cost of delay"):
+        table.add_column(column, justify="left" if column == "teams" else "right", overflow="fold")
+    for row in clusters.iter_rows(named=True):
+        p_value = "-" if row["p_value"] is None else f"{row['p_value']:.2g}"
+        table.add_row(
+            str(row["rank"]),
+            Text(row["teams"].replace(";", ", ")),
+            f"{row['blocked_simple']} / {row['coordinated_simple']}",
+            f"{row['periods_recurring']} / {row['periods_total']}",
+            p_value,
+            f"${row['cost_of_delay_usd']:,.0f}",
+        )
+    out.print(table)
 
 
 def _print_dataset_summary(dataset: Dataset) -> None:

@@ -28,6 +28,15 @@ class Config:
     blocked_factor: float = 2.0
     #: fewer resolved simple uncoordinated tickets than this: the baseline uses all simple fixes
     baseline_min_tickets: int = 10
+    #: a team set is a candidate blocking cluster once it has blocked this many simple fixes
+    cluster_min_blocked: int = 5
+    #: a quarter counts towards a cluster's recurrence when it blocked at least this many simple
+    #: fixes more than comparable coordinated simple fixes would have (see ``clusters``)
+    recurrence_min_blocked: float = 2.0
+    #: clusters whose Benjamini-Hochberg q-value is at most this are ``confident``
+    confidence_alpha: float = 0.05
+    #: seed of every random step (Louvain community detection)
+    seed: int = 42
 
     def __post_init__(self) -> None:
         if self.simple_effort_days < 0:
@@ -38,6 +47,15 @@ class Config:
             raise ConfigError(msg)
         if self.baseline_min_tickets < 1:
             msg = f"baseline_min_tickets must be at least 1, got {self.baseline_min_tickets}."
+            raise ConfigError(msg)
+        if self.cluster_min_blocked < 1:
+            msg = f"cluster_min_blocked must be at least 1, got {self.cluster_min_blocked}."
+            raise ConfigError(msg)
+        if self.recurrence_min_blocked <= 0:
+            msg = f"recurrence_min_blocked must be more than 0, got {self.recurrence_min_blocked}."
+            raise ConfigError(msg)
+        if not 0 < self.confidence_alpha < 1:
+            msg = f"confidence_alpha must be between 0 and 1, got {self.confidence_alpha}."
             raise ConfigError(msg)
 
     @classmethod
@@ -60,6 +78,9 @@ class Config:
         for key, value in values.items():
             if not isinstance(value, int | float) or isinstance(value, bool):
                 msg = f"{path}: {key} must be a number, got {value!r}."
+                raise ConfigError(msg)
+            if known[key] == "int" and not isinstance(value, int):
+                msg = f"{path}: {key} must be a whole number, got {value!r}."
                 raise ConfigError(msg)
         return cls(**values)
 

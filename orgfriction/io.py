@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -27,12 +29,15 @@ __all__ = [
     "atomic_output_dir",
     "find_table_files",
     "read_table",
+    "write_analysis_outputs",
     "write_frames",
     "write_table",
 ]
 
 #: Name of the helper column that carries each record's row number through validation.
 ROW = "__row"
+#: How timestamps are written: ISO 8601 to the second, naive meaning UTC.
+ISO_DATETIME = "%Y-%m-%dT%H:%M:%S"
 
 _UTF8_HINT = "save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8'); orgfriction reads no other encoding."
 
@@ -212,11 +217,27 @@ def _empty_hint(name: str) -> str:
 
 
 def write_table(frame: pl.DataFrame, path: Path) -> None:
-    """Write one table as CSV or Parquet (by suffix), timestamps in ISO 8601."""
+    """Write one table as CSV, Parquet or JSON (by suffix), timestamps in ISO 8601.
+
+    JSON is an array of one object per row.
+    """
     if path.suffix == ".parquet":
         frame.write_parquet(path)
+    elif path.suffix == ".json":
+        frame.with_columns(pl.col(pl.Datetime).dt.strftime(ISO_DATETIME)).write_json(path)
     else:
-        frame.write_csv(path, datetime_format="%Y-%m-%dT%H:%M:%S", float_precision=None)
+        frame.write_csv(path, datetime_format=ISO_DATETIME, float_precision=None)
+
+
+def write_analysis_outputs(
+    frames: Mapping[str, pl.DataFrame], summary: Mapping[str, Any], out: Path, *, fmt: str = "csv"
+) -> Path:
+    """Write analysis frames as ``<name>.<fmt>`` and ``summary.json`` to ``out``, atomically:
+    a run that fails part-way leaves ``out`` as it was."""
+    with atomic_output_dir(out) as staging:
+        write_frames(frames, staging, fmt=fmt)
+        (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return out.resolve()
 
 
 @contextmanager

@@ -557,6 +557,19 @@ def _ticket_systems_frame(
         for name in system_names:
             rows.append(r)
             systems.append(np.full(r.size, name))
+    # Silent changes: the owner also edits another team's service without that team on the ticket,
+    # an unmet coordination requirement for the congruence analysis to find.
+    on_ticket = np.concatenate([t["owner"][:, None], t["extra"]], axis=1)
+    silent_team = rng.integers(0, names.size, n)
+    silent = (
+        (scenario == GENERIC)
+        & ~t["owner_missing"]
+        & ~(on_ticket == silent_team[:, None]).any(axis=1)
+        & (rng.random(n) < 0.04)
+    )
+    r = np.flatnonzero(silent)
+    rows.append(r)
+    systems.append(primary[silent_team[r]])
     row, system = np.concatenate(rows), np.concatenate(systems)
     order = np.argsort(row, kind="stable")
     return pl.DataFrame({"ticket_id": ids[row[order]], "system": system[order]}).unique(maintain_order=True)

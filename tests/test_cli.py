@@ -109,3 +109,88 @@ def test_internal_error_exits_1_without_traceback(monkeypatch):
     assert result.exit_code == 1
     assert "internal error: RuntimeError: kaboom" in result.stderr
     assert "Traceback" not in result.output
+
+
+# --- analyze ---------------------------------------------------------------------------------------
+
+
+def test_analyze_sample(tmp_path):
+    out = tmp_path / "out"
+    result = run("analyze", SAMPLE_DATA, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Blocking clusters" in result.stdout
+    assert "5,000 tickets" in result.stdout
+    assert f"Wrote {out}." in " ".join(result.stdout.split())
+    clusters = pl.read_csv(out / "clusters.csv")
+    assert clusters["rank"].to_list() == list(range(1, clusters.height + 1))
+    tickets = pl.read_csv(out / "tickets.csv")
+    assert tickets.height == 5000
+    assert tickets["is_simple"].dtype == pl.Boolean  # written true/false
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "json"])
+def test_analyze_other_formats(tmp_path, fmt):
+    out = tmp_path / "out"
+    result = run("analyze", SAMPLE_DATA, "--out", out, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert (out / f"team_pairs.{fmt}").exists()
+    assert (out / "summary.json").exists()
+
+
+def test_analyze_with_config(tmp_path):
+    config = tmp_path / "strict.toml"
+    config.write_text("blocked_factor = 3\ncluster_min_blocked = 50\n")
+    result = run("analyze", SAMPLE_DATA, "--out", tmp_path / "out", "--config", config)
+    assert result.exit_code == 0, result.output
+    summary = (tmp_path / "out" / "summary.json").read_text()
+    assert '"blocked_factor": 3' in summary
+    assert pl.read_csv(tmp_path / "out" / "clusters.csv")["blocked_simple"].min() >= 50
+
+
+def test_analyze_bad_config_exits_2(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("blocked_factr = 3\n")
+    result = run("analyze", SAMPLE_DATA, "--out", tmp_path / "out", "--config", config)
+    assert result.exit_code == 2
+    assert "unknown setting(s) blocked_factr" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_analyze_bad_data_exits_2_and_writes_nothing(make_dataset, tmp_path):
+    folder = make_dataset(tickets="ticket_id,created_at\nT1,2025-13-01\n", ticket_teams="ticket_id,team\n")
+    out = tmp_path / "out"
+    result = run("analyze", folder, "--out", out)
+    assert result.exit_code == 2
+    assert "tickets.csv, row 2, column created_at" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert list(tmp_path.glob(".out*")) == []
+
+
+def test_analyze_skip_invalid_keeps_going(make_dataset, tmp_path):
+    folder = make_dataset(ticket_teams="ticket_id,team\nT1,api\nT9,api\n")
+    out = tmp_path / "out"
+    result = run("analyze", folder, "--out", out, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    rejected = pl.read_csv(out / "rejected_rows.csv")
+    assert rejected.select("file", "row", "column", "value").row(0) == (
+        "ticket_teams.csv",
+        3,
+        "ticket_id",
+        "T9",
+    )
+    summary = (out / "summary.json").read_text()
+    assert '"ticket_teams.csv": 1' in summary
+    assert "Left out 1 invalid rows" in result.stdout
+
+
+def test_analyze_internal_error_exits_1(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("orgfriction.analysis.analyze", broken)
+    result = run("analyze", SAMPLE_DATA, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

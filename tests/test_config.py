@@ -11,6 +11,10 @@ def test_defaults_follow_the_design():
         "simple_effort_days": 2.0,
         "blocked_factor": 2.0,
         "baseline_min_tickets": 10,
+        "cluster_min_blocked": 5,
+        "recurrence_min_blocked": 2.0,
+        "confidence_alpha": 0.05,
+        "seed": 42,
     }
 
 
@@ -28,6 +32,10 @@ def test_from_toml(tmp_path):
         ("blocked_factor = 0.5\n", "at least 1"),
         ("simple_effort_days = -1\n", "0 or more"),
         ("this is not toml", "not valid TOML"),
+        ("cluster_min_blocked = 2.5\n", "whole number"),
+        ("confidence_alpha = 1\n", "between 0 and 1"),
+        ("recurrence_min_blocked = 0\n", "more than 0"),
+        ("cluster_min_blocked = 0\n", "at least 1"),
     ],
 )
 def test_bad_config(tmp_path, text, message):

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_public_api_list():
     assert sorted(orgfriction.__all__) == [
+        "Analysis",
         "Config",
         "ConfigError",
         "DataError",
@@ -19,6 +20,7 @@ def test_public_api_list():
         "OrgfrictionError",
         "Problem",
         "SampleCompany",
+        "analyze",
         "figures",
         "generate_sample",
         "load",
