@@ -35,6 +35,8 @@ _NUMBER_HINT = "write plain numbers with a dot for decimals and no thousands sep
 _TIMESTAMP_SHAPE = (
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?$"
 )
+#: the form most exports use, parsed by a fast path first
+_FAST_TIMESTAMP_SHAPE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 _LARGEST_EXACT_COUNT = 2.0**53
 # Timestamps that must not come before another of the same row: (later, earlier, hint) per table.
 _TIME_ORDER = {
@@ -129,12 +131,18 @@ def validate_tables(raw: Mapping[str, RawTable], *, skip_invalid: bool = False) 
 
 
 def _parse_table(table: RawTable, spec: TableSpec) -> tuple[pl.DataFrame, list[pl.DataFrame] | Problem]:
+    """Parse every column of one table and find the rows breaking a per-row rule.
+
+    Two passes over the data, whatever the number of columns: one parses every column (polars
+    runs the columns in parallel), one evaluates every rule as a boolean column. Problem rows are
+    only built for the rules that some row breaks, so valid data pays for no message formatting.
+    """
     frame = table.frame
-    problems: list[pl.DataFrame] = []
-    columns: list[pl.Series] = []
+    rules: list[tuple[pl.Expr, str, pl.Expr, pl.Expr, str]] = []  # condition, column, value, message, hint
+    parsed: list[pl.Expr] = []
     for col in spec.columns:
         if col.name not in frame.columns:
-            columns.append(pl.Series(col.name, [None] * frame.height, dtype=col.dtype))
+            parsed.append(pl.lit(None, dtype=col.dtype).alias(_parsed(col.name)))
             continue
         dtype = frame.schema[col.name]
         if dtype != pl.String and not _native_ok(dtype, col):
@@ -144,44 +152,67 @@ def _parse_table(table: RawTable, spec: TableSpec) -> tuple[pl.DataFrame, list[p
                 "store it as text or as the expected type.",
                 column=col.name,
             )
-        parsed, bad, message, hint = _parse_column(col, dtype)
-        checked = frame.with_columns(parsed.alias("_parsed"))
+        value, present, bad, message, hint = _parse_column(col, dtype)
+        parsed += [value.alias(_parsed(col.name)), present.alias(_present(col.name))]
         raw_text = pl.col(col.name).cast(pl.String)
         if bad is not None:
-            problems.append(_flag(checked, bad, table.label, col.name, raw_text, message, hint))
+            rules.append((bad, col.name, raw_text, message, hint))
         if col.required:
-            empty = pl.col("_parsed").is_null()
-            problems.append(
-                _flag(
-                    checked,
-                    empty if bad is None else empty & ~bad,
-                    table.label,
-                    col.name,
-                    raw_text,
-                    pl.lit(f"{col.name} is empty."),
-                    f"every row needs a {col.name}.",
-                )
+            empty = ~pl.col(_present(col.name))
+            rules.append(
+                (empty, col.name, raw_text, pl.lit(f"{col.name} is empty."), f"every row needs a {col.name}.")
             )
         bound = _bound_check(col)
         if bound is not None:
             condition, message, hint = bound
-            problems.append(_flag(checked, condition, table.label, col.name, raw_text, message, hint))
-        columns.append(checked.get_column("_parsed").alias(col.name))  # parsed once, kept
-    extra = [c for c in frame.columns if c not in spec.schema]
-    typed = pl.DataFrame(columns).hstack(frame.select(extra))
+            rules.append((condition, col.name, raw_text, message, hint))
     for later, earlier, hint in _TIME_ORDER.get(spec.name, ()):
-        problems.append(
-            _flag(
-                typed,
-                pl.col(later) < pl.col(earlier),
-                table.label,
+        rules.append(
+            (
+                pl.col(_parsed(later)) < pl.col(_parsed(earlier)),
                 later,
-                pl.col(later).dt.to_string("%Y-%m-%dT%H:%M:%S"),
+                pl.col(_parsed(later)).dt.to_string("%Y-%m-%dT%H:%M:%S"),
                 pl.lit(f"{later} is before {earlier}."),
                 hint,
             )
         )
+    checked = _finish_datetimes(frame.with_columns(parsed), spec)
+    broken = checked.select(
+        (condition.fill_null(False).alias(f"rule_{k}") for k, (condition, *_) in enumerate(rules))
+    )
+    counts = broken.sum().row(0) if rules else ()
+    problems = [
+        _flag(checked.filter(broken.get_column(f"rule_{k}")), None, table.label, column, value, message, hint)
+        for k, (_, column, value, message, hint) in enumerate(rules)
+        if counts[k]
+    ]
+    extra = [c for c in frame.columns if c not in spec.schema]
+    typed = checked.select(*(pl.col(_parsed(c.name)).alias(c.name) for c in spec.columns), *extra)
     return typed, problems
+
+
+def _finish_datetimes(checked: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
+    """Parse the timestamps the fast path (``YYYY-MM-DDTHH:MM:SS``) left empty, with every ISO 8601
+    form ``_parse_datetime`` accepts. Only those rows pay for the slower parse."""
+    for col in spec.columns:
+        if col.kind != "datetime" or checked.schema.get(col.name) != pl.String:
+            continue  # not a timestamp, not in the file, or a typed Parquet column
+        value, present = pl.col(_parsed(col.name)), pl.col(_present(col.name))
+        leftover = checked.with_row_index("__position").filter(present & value.is_null())
+        if leftover.is_empty():
+            continue
+        slow = leftover.select(_parse_datetime(pl.col(col.name).str.strip_chars())).to_series()
+        filled = checked.get_column(_parsed(col.name)).clone().scatter(leftover["__position"], slow)
+        checked = checked.with_columns(filled)
+    return checked
+
+
+def _parsed(column: str) -> str:
+    return f"__parsed_{column}"
+
+
+def _present(column: str) -> str:
+    return f"__present_{column}"
 
 
 def _native_ok(dtype: pl.DataType, col: ColumnSpec) -> bool:
@@ -192,38 +223,44 @@ def _native_ok(dtype: pl.DataType, col: ColumnSpec) -> bool:
     return False
 
 
-def _parse_column(col: ColumnSpec, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr | None, pl.Expr, str]:
-    """Return (parsed value, is-bad condition, message, hint) for one column."""
+def _parse_column(
+    col: ColumnSpec, dtype: pl.DataType
+) -> tuple[pl.Expr, pl.Expr, pl.Expr | None, pl.Expr, str]:
+    """Return (parsed value, value present, is-bad condition, message, hint) for one column.
+
+    The condition refers to the parsed and present columns by name (see ``_parse_table``), so the
+    parsing itself runs once.
+    """
     source = pl.col(col.name)
+    value, present = pl.col(_parsed(col.name)), pl.col(_present(col.name))
     if dtype != pl.String:  # a typed Parquet column
-        parsed = _native_cast(source, dtype, col)
-        bad = source.is_not_null() & parsed.is_null()
         return (
-            parsed,
-            bad,
+            _native_cast(source, dtype, col),
+            source.is_not_null(),
+            present & value.is_null(),
             pl.format(f"cannot use '{{}}' as {col.kind}.", _shown(source)),
             _NUMBER_HINT,
         )
     text = source.str.strip_chars()
-    present = text.is_not_null() & (text != "")
+    is_present = text.is_not_null() & (text != "")
     if col.kind == "text":
-        return pl.when(present).then(text), None, pl.lit(""), ""
+        return pl.when(is_present).then(text), is_present, None, pl.lit(""), ""
     if col.kind == "outcome":
-        lowered = text.str.to_lowercase()
-        parsed = pl.when(present).then(lowered)
-        bad = present & ~lowered.is_in(OUTCOMES)
         return (
-            parsed,
-            bad,
+            pl.when(is_present).then(text.str.to_lowercase()),
+            is_present,
+            present & ~value.is_in(OUTCOMES),
             pl.format("unknown outcome '{}'.", _shown(source)),
             "use one of " + ", ".join(OUTCOMES) + ".",
         )
     if col.kind == "datetime":
-        parsed = _parse_datetime(text)
-        bad = present & parsed.is_null()
+        fast = pl.when(text.str.contains(_FAST_TIMESTAMP_SHAPE)).then(
+            text.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False, exact=True)
+        )
         return (
-            parsed,
-            bad,
+            fast,  # the other ISO 8601 forms are parsed by _finish_datetimes
+            is_present,
+            present & value.is_null(),
             pl.format("cannot read '{}' as a date or date-time.", _shown(source)),
             _DATE_HINT,
         )
@@ -231,17 +268,20 @@ def _parse_column(col: ColumnSpec, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr
     finite = number.is_finite()
     if col.kind == "count":
         whole = finite & (number == number.floor()) & (number.abs() < _LARGEST_EXACT_COUNT)
-        parsed = pl.when(present & whole).then(number.cast(pl.Int64))
-        bad = present & ~whole.fill_null(False)
         return (
-            parsed,
-            bad,
+            pl.when(is_present & whole).then(number.cast(pl.Int64)),
+            is_present,
+            present & value.is_null(),
             pl.format("cannot read '{}' as a whole number.", _shown(source)),
             "write a whole number of at most 15 digits, e.g. 12.",
         )
-    parsed = pl.when(present & finite).then(number)
-    bad = present & ~finite.fill_null(False)
-    return parsed, bad, pl.format("cannot read '{}' as a number.", _shown(source)), _NUMBER_HINT
+    return (
+        pl.when(is_present & finite).then(number),
+        is_present,
+        present & value.is_null(),
+        pl.format("cannot read '{}' as a number.", _shown(source)),
+        _NUMBER_HINT,
+    )
 
 
 def _native_cast(source: pl.Expr, dtype: pl.DataType, col: ColumnSpec) -> pl.Expr:
@@ -277,7 +317,7 @@ def _parse_datetime(text: pl.Expr) -> pl.Expr:
 def _bound_check(col: ColumnSpec) -> tuple[pl.Expr, pl.Expr, str] | None:
     if col.minimum is None:
         return None
-    value = pl.col("_parsed")
+    value = pl.col(_parsed(col.name))
     if col.strictly_positive:
         return (
             value <= col.minimum,
