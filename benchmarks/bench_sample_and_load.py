@@ -9,19 +9,13 @@ Results are printed and written into benchmarks/README.md between the BEGIN/END 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-TEAMS = {10_000: 200, 100_000: 1_000, 1_000_000: 2_000}
+from _harness import TEAMS, machine, run_step, write_section
 
 STEP = r"""
-import json, resource, sys, time
-from pathlib import Path
 step, folder, teams, tickets = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 start = time.perf_counter()
 if step == "sample":
@@ -31,19 +25,8 @@ if step == "sample":
 else:
     import orgfriction
     rows = orgfriction.load(folder).counts()["rows"]
-print(json.dumps({"seconds": time.perf_counter() - start,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rows": rows}))
+report({"seconds": time.perf_counter() - start, "rows": rows})
 """
-
-
-def run_step(step: str, folder: Path, teams: int, tickets: int) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", STEP, step, str(folder), str(teams), str(tickets)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -56,9 +39,9 @@ def main() -> None:
         teams = TEAMS.get(tickets, 2_000)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "company"
-            sample = run_step("sample", folder, teams, tickets)
+            sample = run_step("from pathlib import Path\n" + STEP, "sample", folder, teams, tickets)
             size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
-            load = run_step("load", folder, teams, tickets)
+            load = run_step("from pathlib import Path\n" + STEP, "load", folder, teams, tickets)
         row = (
             f"| {tickets:,} | {teams:,} | {size_mb:,.0f} MB | {sample['seconds']:.1f} s | "
             f"{sample['peak_mb']:,.0f} MB | {load['seconds']:.1f} s | {load['peak_mb']:,.0f} MB |"
@@ -67,8 +50,8 @@ def main() -> None:
         rows.append(row)
     table = "\n".join(
         [
-            f"Measured with `{' '.join(['python', *sys.argv])}` on {platform.machine()}, "
-            f"Python {platform.python_version()}; each step in its own process (wall time, peak RSS).",
+            f"Measured with `{' '.join(['python', *sys.argv])}` on {machine()}; "
+            "each step in its own process (wall time, peak RSS).",
             "",
             "| tickets | teams | CSV on disk | `sample` (generate + write) | peak memory "
             "| `load` (read + validate) | peak memory |",
@@ -77,12 +60,7 @@ def main() -> None:
         ]
     )
     if not args.no_write:
-        readme = HERE / "README.md"
-        text = readme.read_text(encoding="utf-8")
-        begin, end = "<!-- BEGIN sample_and_load -->", "<!-- END sample_and_load -->"
-        head, _, rest = text.partition(begin)
-        _, _, tail = rest.partition(end)
-        readme.write_text(f"{head}{begin}\n{table}\n{end}{tail}", encoding="utf-8")
+        write_section("sample_and_load", table)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from orgfriction.clusters import blocking_clusters
 from orgfriction.config import Config
 from orgfriction.congruence import Congruence, congruence
 from orgfriction.dataset import Dataset
-from orgfriction.graph import signoff_edges, signoff_graph, team_graph, team_nodes, team_pairs
+from orgfriction.graph import signoff_edges, signoff_graph, team_graph, team_layout, team_nodes, team_pairs
 from orgfriction.metrics import Baseline, baseline, team_memberships, ticket_metrics
 from orgfriction.quality import quality_audit, quality_by_team
 
@@ -94,6 +94,12 @@ class Analysis:
     def graph(self) -> nx.Graph:
         """The team graph: nodes from ``teams``, edges from ``team_pairs``."""
         return team_graph(self.teams, self.team_pairs)
+
+    @cached_property
+    def layout(self) -> pl.DataFrame:
+        """``teams`` with x and y positions for drawing the team graph (seeded with ``config.seed``)."""
+        positions = team_layout(self.teams, self.team_pairs, seed=self.config.seed)
+        return self.teams.join(positions, on="team", how="left")
 
     @cached_property
     def signoff_graph(self) -> nx.DiGraph:
@@ -193,7 +199,11 @@ def analyze(dataset: Dataset, config: Config | None = None) -> Analysis:
     metrics = ticket_metrics(dataset, config=config)
     memberships = team_memberships(dataset)
     audit = quality_audit(dataset)
-    team_lists = memberships.group_by("ticket_id").agg(pl.col("team").sort().str.join(";").alias("teams"))
+    team_lists = (
+        memberships.sort("ticket_id", "team")
+        .group_by("ticket_id", maintain_order=True)
+        .agg(pl.col("team").str.join(";").alias("teams"))
+    )
     tickets = (
         metrics.join(audit, on="ticket_id", how="left", maintain_order="left")
         .join(team_lists, on="ticket_id", how="left", maintain_order="left")

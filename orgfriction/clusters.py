@@ -37,11 +37,11 @@ fixes.
 from __future__ import annotations
 
 import hashlib
+import math
 
 import networkx as nx
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from orgfriction.config import Config
 
@@ -178,7 +178,7 @@ def cmh_greater(a: np.ndarray, n1: np.ndarray, m1: np.ndarray, total: np.ndarray
     if variance.sum() <= 0:
         return float("nan") if (a - expected).sum() <= 0 else 0.0
     z = ((a - expected).sum() - 0.5) / np.sqrt(variance.sum())
-    return float(stats.norm.sf(z))
+    return math.erfc(z / math.sqrt(2)) / 2  # the standard normal's upper tail
 
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
@@ -189,6 +189,8 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     >>> benjamini_hochberg(np.array([0.01, 0.04, 0.03, np.nan])).round(3).tolist()
     [0.03, 0.04, 0.04, nan]
     """
+    from scipy import stats  # imported here: scipy.stats takes seconds to import
+
     p = np.asarray(p_values, dtype=float)
     q = np.full(p.shape, np.nan)
     known = np.flatnonzero(~np.isnan(p))

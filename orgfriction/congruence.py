@@ -15,12 +15,15 @@ on another team's without ever working with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from scipy import sparse
 
 from orgfriction.dataset import Dataset
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["Congruence", "congruence", "coordination_requirements"]
 
@@ -51,6 +54,8 @@ def coordination_requirements(
     >>> coordination_requirements(t_a, t_d).tolist()
     [[1, 2, 2], [2, 4, 3], [2, 3, 4]]
     """
+    from scipy import sparse
+
     t_a = sparse.csr_array(assignment)
     t_d = sparse.csr_array(dependency)
     return np.asarray((t_a @ t_d @ t_a.T).toarray())
@@ -63,6 +68,8 @@ def congruence(dataset: Dataset, pairs: pl.DataFrame) -> Congruence | None:
     """
     if not {"systems", "ticket_systems"} <= dataset.present:
         return None
+    from scipy import sparse
+
     owned = dataset.systems.drop_nulls("owner_team").select("system", pl.col("owner_team").alias("team"))
     teams = owned["team"].unique().sort()
     systems = owned["system"].unique().sort()

@@ -8,7 +8,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-__all__ = ["quarterly_chart"]
+__all__ = [
+    "CLUSTER_COLOURS",
+    "cluster_chart",
+    "plain",
+    "quality_chart",
+    "quarterly_chart",
+    "team_graph_chart",
+]
 
 _KIND_STYLE = {
     "simple_single_team": ("Simple fix, one team", "#4c78a8"),
@@ -46,4 +53,195 @@ def quarterly_chart(quarterly: pl.DataFrame) -> go.Figure:
         margin={"l": 50, "r": 20, "t": 50, "b": 40},
         template="plotly_white",
     )
+    return fig
+
+
+# Colours for the worst clusters on the team graph; teams in no cluster are grey.
+CLUSTER_COLOURS = ("#e45756", "#4c78a8", "#f58518", "#54a24b", "#b279a2", "#eeca3b", "#72b7b2", "#ff9da6")
+_NO_CLUSTER = "#c7c7c7"
+#: edges are drawn in a few traces of equal width instead of one trace per edge (fast at 2,000 teams)
+_EDGE_WIDTH_BINS = ((0, 0.6), (1, 1.5), (3, 3.0), (10, 5.0), (30, 8.0))
+
+
+def plain(text: object) -> str:
+    """A value as literal text inside plotly labels, which otherwise read ``<b>``-style tags."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cluster_chart(clusters: pl.DataFrame, *, top: int = 10) -> go.Figure:
+    """Horizontal bars of the worst blocking clusters: blocked against all coordinated simple
+    fixes, from ``Analysis.clusters``; confident clusters are solid, the others pale.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"rank": [1], "teams": ["api;web"], "blocked_simple": [9],
+    ...     "coordinated_simple": [10], "periods_recurring": [4], "periods_total": [4],
+    ...     "p_value": [0.001], "confident": [True], "cost_of_delay_usd": [1200.0]})
+    >>> [trace.name for trace in cluster_chart(frame).data]
+    ['Blocked simple fixes', 'Coordinated, not blocked']
+    """
+    shown = clusters.sort("rank").head(top).reverse()
+    labels = [
+        f"#{r} {plain(t.replace(';', ' + '))}" for r, t in zip(shown["rank"], shown["teams"], strict=True)
+    ]
+    custom = shown.select(
+        "periods_recurring",
+        "periods_total",
+        pl.col("p_value").fill_null(float("nan")),
+        "cost_of_delay_usd",
+    ).to_numpy()
+    opacity = [1.0 if c else 0.45 for c in shown["confident"]]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=shown["blocked_simple"].to_list(),
+        name="Blocked simple fixes",
+        orientation="h",
+        marker={"color": "#e45756", "opacity": opacity},
+        customdata=custom,
+        hovertemplate=(
+            "%{y}<br>%{x} blocked simple fixes<br>recurring in %{customdata[0]} of %{customdata[1]} quarters"
+            "<br>p = %{customdata[2]:.2g}<br>cost of delay $%{customdata[3]:,.0f}<extra></extra>"
+        ),
+    )
+    fig.add_bar(
+        y=labels,
+        x=(shown["coordinated_simple"] - shown["blocked_simple"]).to_list(),
+        name="Coordinated, not blocked",
+        orientation="h",
+        marker={"color": "#bab0ac", "opacity": opacity},
+        hovertemplate="%{y}<br>%{x} coordinated simple fixes not blocked<extra></extra>",
+    )
+    fig.update_layout(
+        barmode="stack",
+        title="Blocking clusters (pale: not confident)",
+        xaxis_title="Simple fixes that crossed the cluster's boundaries",
+        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 10, "r": 20, "t": 50, "b": 40},
+        template="plotly_white",
+        height=max(300, 40 * shown.height + 120),
+    )
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def team_graph_chart(
+    nodes: pl.DataFrame, pairs: pl.DataFrame, clusters: pl.DataFrame, *, min_blocked: int = 1
+) -> go.Figure:
+    """The team graph: teams at their layout positions (``graph.team_layout``), coloured by their
+    worst cluster, sized by tickets; edges for pairs with at least ``min_blocked`` blocked simple
+    fixes, wider for more. ``nodes`` needs team, x, y, tickets, blocked_simple and cluster_id.
+
+    Examples
+    --------
+    >>> nodes = pl.DataFrame({"team": ["api", "web"], "x": [0.0, 1.0], "y": [0.0, 1.0],
+    ...     "tickets": [5, 8], "blocked_simple": [2, 2], "cluster_id": ["C-1", "C-1"]})
+    >>> pairs = pl.DataFrame({"team_a": ["api"], "team_b": ["web"], "blocked_simple": [2]})
+    >>> clusters = pl.DataFrame({"cluster_id": ["C-1"], "rank": [1], "teams": ["api;web"]})
+    >>> [trace.name for trace in team_graph_chart(nodes, pairs, clusters).data]
+    ['1–2 blocked', '#1 api + web']
+    """
+    position = {t: (x, y) for t, x, y in nodes.select("team", "x", "y").iter_rows()}
+    edges = pairs.filter(pl.col("blocked_simple") >= min_blocked)
+    fig = go.Figure()
+    bounds = [low for low, _ in _EDGE_WIDTH_BINS[1:]] + [None]
+    for (low, width), high in zip(_EDGE_WIDTH_BINS, bounds, strict=True):
+        in_bin = edges.filter(pl.col("blocked_simple") >= max(low, min_blocked))
+        if high is not None:
+            in_bin = in_bin.filter(pl.col("blocked_simple") < high)
+        if in_bin.is_empty():
+            continue
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for a, b in in_bin.select("team_a", "team_b").iter_rows():
+            if a in position and b in position:
+                xs += [position[a][0], position[b][0], None]
+                ys += [position[a][1], position[b][1], None]
+        label = (
+            f"{max(low, min_blocked)}+ blocked"
+            if high is None
+            else f"{max(low, min_blocked)}–{high - 1} blocked"
+        )
+        fig.add_trace(
+            go.Scattergl(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"width": width, "color": "#9d9d9d"},
+                name=label,
+                hoverinfo="skip",
+            )
+        )
+    ranked = clusters.sort("rank").select("cluster_id", "rank", "teams")
+    colour_of = {
+        cid: CLUSTER_COLOURS[i] for i, cid in enumerate(ranked["cluster_id"].head(len(CLUSTER_COLOURS)))
+    }
+    groups = nodes.with_columns(
+        pl.col("cluster_id").replace_strict(colour_of, default=None).alias("_colour"),
+    ).with_columns(
+        pl.when(pl.col("_colour").is_null()).then(None).otherwise(pl.col("cluster_id")).alias("_group")
+    )
+    names = {cid: f"#{r} {plain(t.replace(';', ' + '))}" for cid, r, t in ranked.iter_rows()}
+    for group, members in groups.group_by("_group", maintain_order=True):
+        cluster_id = group[0]
+        fig.add_trace(
+            go.Scattergl(
+                x=members["x"].to_list(),
+                y=members["y"].to_list(),
+                mode="markers",
+                name=names.get(cluster_id, "No cluster") if cluster_id else "No cluster",
+                marker={
+                    "size": (6 + members["tickets"].cast(pl.Float64).sqrt() * 1.2).to_list(),
+                    "color": colour_of.get(cluster_id, _NO_CLUSTER) if cluster_id else _NO_CLUSTER,
+                    "line": {"width": 0.5, "color": "#ffffff"},
+                },
+                text=[plain(t) for t in members["team"]],
+                customdata=members.select("tickets", "blocked_simple").to_numpy(),
+                hovertemplate=(
+                    "%{text}<br>%{customdata[0]} tickets, "
+                    "%{customdata[1]} blocked simple fixes<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        title="Teams linked by blocked simple fixes",
+        showlegend=True,
+        legend={"orientation": "v", "x": 1.02, "y": 1},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        template="plotly_white",
+        height=600,
+    )
+    return fig
+
+
+def quality_chart(quality_by_team: pl.DataFrame, *, top: int = 15) -> go.Figure:
+    """For the owner teams with the least delegable tickets: how many tickets miss each of the six
+    criteria, from ``Analysis.quality_by_team``."""
+    shown = quality_by_team.head(top).reverse()
+    labels = [plain(t) if t else "(no owner)" for t in shown["owner_team"]]
+    fig = go.Figure()
+    palette = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#b279a2")
+    for criterion, colour in zip(
+        ("visual", "problem", "fix", "impact", "effort", "owner"), palette, strict=True
+    ):
+        fig.add_bar(
+            y=labels,
+            x=shown[f"missing_{criterion}"].to_list(),
+            name=f"no {criterion}",
+            orientation="h",
+            marker_color=colour,
+            hovertemplate="%{y}: %{x} tickets without " + criterion + "<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        title="Why tickets cannot be delegated (least delegable owner teams)",
+        xaxis_title="Tickets missing the criterion",
+        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 10, "r": 20, "t": 50, "b": 40},
+        template="plotly_white",
+        height=max(300, 28 * shown.height + 140),
+    )
+    fig.update_yaxes(automargin=True)
     return fig

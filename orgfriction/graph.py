@@ -13,6 +13,7 @@
 * :func:`signoff_edges` — the directed sign-off graph, owner → approver: requests, decided,
   approval rate among decided requests, and the median wait from request to decision.
 * :func:`team_graph` and :func:`signoff_graph` — the same as networkx graphs.
+* :func:`team_layout` — positions of the teams for drawing the graph (seeded, reproducible).
 
 A ticket's *teams* are its owner and its ``ticket_teams`` (see
 :func:`orgfriction.metrics.team_memberships`); approvers are linked to the owner only.
@@ -25,7 +26,7 @@ import polars as pl
 
 from orgfriction.dataset import Dataset
 
-__all__ = ["signoff_edges", "signoff_graph", "team_graph", "team_nodes", "team_pairs"]
+__all__ = ["signoff_edges", "signoff_graph", "team_graph", "team_layout", "team_nodes", "team_pairs"]
 
 _US_PER_DAY = 86_400_000_000
 
@@ -239,3 +240,33 @@ def signoff_graph(edges: pl.DataFrame) -> nx.DiGraph:
         (row.pop("owner_team"), row.pop("approver"), row) for row in edges.iter_rows(named=True)
     )
     return graph
+
+
+def team_layout(
+    nodes: pl.DataFrame, pairs: pl.DataFrame, *, weight: str = "shared_tickets", seed: int = 42
+) -> pl.DataFrame:
+    """Positions (team, x, y) in [-1, 1] for drawing the team graph: a seeded force-directed
+    layout (networkx ``spring_layout``) in which teams that share more tickets sit closer.
+
+    Examples
+    --------
+    >>> nodes = pl.DataFrame({"team": ["api", "web", "ops"]})
+    >>> pairs = pl.DataFrame({"team_a": ["api"], "team_b": ["web"], "shared_tickets": [4]})
+    >>> layout = team_layout(nodes, pairs)
+    >>> layout["team"].to_list(), bool(layout["x"].abs().max() <= 1)
+    (['api', 'web', 'ops'], True)
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes["team"].to_list())
+    linked = pairs.filter(pl.col(weight) > 0).select("team_a", "team_b", weight)
+    graph.add_weighted_edges_from(linked.iter_rows(), weight="weight")
+    positions = nx.spring_layout(graph, weight="weight", seed=seed) if graph.number_of_nodes() else {}
+    teams = nodes["team"].to_list()
+    return pl.DataFrame(
+        {
+            "team": teams,
+            "x": [float(positions[t][0]) for t in teams],
+            "y": [float(positions[t][1]) for t in teams],
+        },
+        schema={"team": pl.String, "x": pl.Float64, "y": pl.Float64},
+    )

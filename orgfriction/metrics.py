@@ -220,10 +220,12 @@ def _ping_pongs(handoffs: pl.DataFrame) -> pl.DataFrame:
     ordered = handoffs.select("ticket_id", "at", "from_team", "to_team").sort(
         "ticket_id", "at", maintain_order=True
     )
-    holder_before = pl.coalesce(pl.col("from_team"), pl.col("to_team").shift(1).over("ticket_id"))
+    # sorted by ticket, "the previous handoff of this ticket" is the previous row of the same ticket
+    same_ticket = pl.col("ticket_id") == pl.col("ticket_id").shift(1)
+    holder_before = pl.coalesce(pl.col("from_team"), pl.when(same_ticket).then(pl.col("to_team").shift(1)))
     return (
         ordered.with_columns(holder_before.alias("holder_before"))
-        .with_columns(pl.col("holder_before").shift(1).over("ticket_id").alias("holder_two_back"))
+        .with_columns(pl.when(same_ticket).then(pl.col("holder_before").shift(1)).alias("holder_two_back"))
         .group_by("ticket_id")
         .agg(
             pl.len().cast(pl.Int64).alias("handoffs"),

@@ -86,10 +86,11 @@ def quality_audit(dataset: Dataset) -> pl.DataFrame:
         priority.alias("priority"),
     ).with_columns(
         pl.all_horizontal(f"has_{name}" for name in CRITERIA).alias("actionable"),
-        pl.concat_list(pl.when(~pl.col(f"has_{name}")).then(pl.lit(name)) for name in CRITERIA)
-        .list.drop_nulls()
-        .list.join(";")
-        .alias("missing"),
+        pl.concat_str(
+            [pl.when(~pl.col(f"has_{name}")).then(pl.lit(name)) for name in CRITERIA],
+            separator=";",
+            ignore_nulls=True,
+        ).alias("missing"),
         # unknown priorities rank after every known one (priority is never negative)
         pl.col("priority")
         .fill_null(float("-inf"))
