@@ -58,8 +58,9 @@ TICKET_COLUMNS = (
 )
 
 _FALLBACK_NOTE = (
-    "The data has no usable lead times (no resolved simple fix took any time), so every coordinated "
-    "simple fix counts as blocked, excess days and cost of delay are 0, and clusters have no p-value."
+    "The data has no usable lead times (no resolved simple fix, or none that took any time), so "
+    "every coordinated simple fix counts as blocked, excess days and cost of delay are 0, and "
+    "clusters have no p-value."
 )
 
 

@@ -153,3 +153,16 @@ def test_failed_write_leaves_the_previous_output(analysis, tmp_path, monkeypatch
         analysis.write(tmp_path / "out")
     assert sorted(p.name for p in out.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_dataset_without_coordination_has_no_clusters(make_dataset, tmp_path):
+    from orgfriction import load
+
+    folder = make_dataset(ticket_teams="ticket_id,team\n")  # two one-team tickets
+    analysis = analyze(load(folder))
+    assert analysis.clusters.is_empty()
+    assert analysis.team_pairs.is_empty()
+    assert analysis.summary()["counts"]["clusters"] == 0
+    out = analysis.write(tmp_path / "out")
+    assert pl.read_csv(out / "clusters.csv").columns[:10] == list(CONTRACT["clusters"])
+    assert pl.read_csv(out / "team_pairs.csv").columns == list(CONTRACT["team_pairs"])
