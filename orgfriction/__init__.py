@@ -20,6 +20,15 @@ from orgfriction.errors import ConfigError, DataError, OrgfrictionError, Problem
 from orgfriction.metrics import ticket_basics
 from orgfriction.overview import overview_counts, quarterly_counts
 from orgfriction.sample import SampleCompany, generate_sample, write_sample
+from orgfriction.whatif import (
+    MergeSystems,
+    MergeTeams,
+    PlatformTeam,
+    RelaxSignoff,
+    SplitSystem,
+    TransferSystem,
+    WhatIf,
+)
 
 __all__ = [
     "Analysis",
@@ -27,9 +36,16 @@ __all__ = [
     "ConfigError",
     "DataError",
     "Dataset",
+    "MergeSystems",
+    "MergeTeams",
     "OrgfrictionError",
+    "PlatformTeam",
     "Problem",
+    "RelaxSignoff",
     "SampleCompany",
+    "SplitSystem",
+    "TransferSystem",
+    "WhatIf",
     "figures",
     "analyze",
     "generate_sample",

@@ -9,6 +9,7 @@ module only calls them in order and gathers the results, and ``Analysis.write`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -21,9 +22,12 @@ from orgfriction.clusters import blocking_clusters
 from orgfriction.config import Config
 from orgfriction.congruence import Congruence, congruence
 from orgfriction.dataset import Dataset
+from orgfriction.delay import DelayModel, backtest, fit_delay_model, ticket_approvals, ticket_boundaries
 from orgfriction.graph import signoff_edges, signoff_graph, team_graph, team_layout, team_nodes, team_pairs
 from orgfriction.metrics import Baseline, baseline, team_memberships, ticket_metrics
 from orgfriction.quality import quality_audit, quality_by_team
+from orgfriction.suggestions import suggest
+from orgfriction.whatif import Change, Simulator, WhatIf
 
 __all__ = ["TICKET_COLUMNS", "Analysis", "analyze"]
 
@@ -85,6 +89,13 @@ class Analysis:
     signoff_edges: pl.DataFrame
     quality_by_team: pl.DataFrame
     congruence: Congruence | None
+    #: None without lead times (or with fewer than 3 resolved simple fixes)
+    delay_model: DelayModel | None
+    #: the delay model fitted on the earlier half and tested on the later half (see ``delay.backtest``)
+    delay_backtest: dict[str, Any] | None
+    simulator: Simulator
+    #: ranked boundary suggestions with simulated effects (``orgfriction.suggestions``)
+    suggestions: pl.DataFrame
 
     @property
     def blocked_basis(self) -> Literal["lead_time", "coordinated"]:
@@ -107,12 +118,26 @@ class Analysis:
         """The directed sign-off graph, owner → approver."""
         return signoff_graph(self.signoff_edges)
 
+    def what_if(self, changes: list[Change] | tuple[Change, ...]) -> WhatIf:
+        """Before/after figures of the organisation with ``changes`` applied (``orgfriction.whatif``).
+
+        Examples
+        --------
+        >>> import orgfriction
+        >>> analysis = orgfriction.analyze(orgfriction.load("sample_data"))
+        >>> result = analysis.what_if([orgfriction.RelaxSignoff("brand-compliance")])
+        >>> result.simple_fixes_unblocked > 0
+        True
+        """
+        return self.simulator.run(changes)
+
     def outputs(self) -> dict[str, pl.DataFrame]:
         """The frames written by ``orgfriction analyze``, by file name without extension."""
         frames = {
             "tickets": self.tickets.select(TICKET_COLUMNS),
             "team_pairs": self.team_pairs,
             "clusters": self.clusters,
+            "suggestions": self.suggestions,
             "cluster_tickets": self.cluster_tickets,
             "teams": self.teams,
             "signoff_edges": self.signoff_edges,
@@ -147,6 +172,7 @@ class Analysis:
             "delegable_share": _share(int(tickets["actionable"].sum()), tickets.height),
             "congruence": self.congruence.share_met if self.congruence else None,
         }
+        delay = self.delay_model.summary() if self.delay_model else None
         summary: dict[str, Any] = {
             "orgfriction_version": __version__,
             "as_of": counts["as_of"],
@@ -165,6 +191,7 @@ class Analysis:
                 "teams": self.teams.height,
                 "team_pairs": self.team_pairs.height,
                 "clusters": self.clusters.height,
+                "suggestions": self.suggestions.height,
                 "confident_clusters": int(self.clusters["confident"].sum()),
                 "signoff_requests": self.dataset.signoffs.height,
                 "required_coordination_pairs": self.congruence.required_pairs if self.congruence else None,
@@ -173,6 +200,8 @@ class Analysis:
                 "rejected_rows": counts["rejected_rows"],
             },
             "headline": headline,
+            "delay_model": delay,
+            "delay_model_backtest": self.delay_backtest,
             "config": self.config.to_dict(),
             "warnings": list(self.dataset.warnings),
         }
@@ -224,6 +253,43 @@ def analyze(dataset: Dataset, config: Config | None = None) -> Analysis:
         .select("team", "cluster_id")
     )
     nodes = team_nodes(dataset, memberships, tickets).join(top_cluster, on="team", how="left")
+    edges = signoff_edges(dataset.signoffs, tickets)
+    boundaries = ticket_boundaries(tickets, memberships)
+    approvals = ticket_approvals(dataset.signoffs, tickets)
+    lead_times = base.blocked_basis == "lead_time"
+    model = fit_delay_model(tickets, boundaries, approvals) if lead_times else None
+    tested = (
+        backtest(tickets, boundaries, approvals, baseline_days=base.days) if model and base.days else None
+    )
+    simulator = Simulator(
+        tickets=tickets.select(
+            "ticket_id",
+            "owner_team",
+            "is_simple",
+            "open",
+            "coordinated",
+            "teams_required",
+            "signoffs_required",
+            "lead_time_days",
+            "impact_usd",
+            "blocked",
+            "excess_days",
+            "cost_of_delay_usd",
+        ),
+        memberships=memberships,
+        approvals=approvals,
+        boundaries=boundaries,
+        ticket_systems=dataset.ticket_systems.select("ticket_id", "system").unique(),
+        systems=dataset.systems.select("system", "owner_team"),
+        headcounts={
+            t: int(h)
+            for t, h in dataset.teams.drop_nulls("headcount").select("team", "headcount").iter_rows()
+        },
+        model=model,
+        baseline_days=base.days if lead_times else None,
+        blocked_factor=config.blocked_factor,
+        years=_years(tickets),
+    )
     return Analysis(
         dataset=dataset,
         config=config,
@@ -233,10 +299,28 @@ def analyze(dataset: Dataset, config: Config | None = None) -> Analysis:
         clusters=clusters,
         cluster_tickets=cluster_tickets,
         teams=nodes,
-        signoff_edges=signoff_edges(dataset.signoffs, tickets),
+        signoff_edges=edges,
         quality_by_team=quality_by_team(audit, dataset.tickets),
         congruence=congruence(dataset, pairs),
+        delay_model=model,
+        delay_backtest=tested,
+        simulator=simulator,
+        suggestions=suggest(
+            simulator,
+            clusters=clusters,
+            signoff_edges=edges,
+            baseline_days=base.days if lead_times else None,
+            config=config,
+        ),
     )
+
+
+def _years(tickets: pl.DataFrame) -> float:
+    """The span of the tickets' creation dates in years (at least a day), for per-year figures."""
+    first, last = tickets["created_at"].min(), tickets["created_at"].max()
+    if not isinstance(first, datetime) or not isinstance(last, datetime):
+        return 1.0
+    return max((last - first).total_seconds() / 86_400, 1.0) / 365.25
 
 
 def _share(part: int, whole: int) -> float | None:

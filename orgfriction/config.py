@@ -35,8 +35,21 @@ class Config:
     recurrence_min_blocked: float = 2.0
     #: clusters whose Benjamini-Hochberg q-value is at most this are ``confident``
     confidence_alpha: float = 0.05
-    #: seed of every random step (Louvain community detection)
+    #: seed of every random step (Louvain community detection, graph layout)
     seed: int = 42
+    #: a merge into a team larger than this is not feasible (Team Topologies: 5 to 9 people)
+    max_team_size: int = 9
+    #: transfer a system when one other team owns at least this share of its simple fixes
+    min_driver_share: float = 0.5
+    #: merge two systems when they change together at least this much (shared / mean changes)
+    min_co_change_coupling: float = 0.5
+    #: relax a sign-off that approves at least this share of its decided requests
+    min_approval_rate: float = 0.9
+    #: a team serving at least this many other teams' simple fixes may become a platform
+    min_platform_teams: int = 5
+    #: split a system whose fragmentation (1 − Σ share²) is at least this: 0.75 is the work of
+    #: four teams in equal shares (three equal teams give 0.67)
+    min_fragmentation: float = 0.75
 
     def __post_init__(self) -> None:
         if self.simple_effort_days < 0:
@@ -53,6 +66,13 @@ class Config:
             raise ConfigError(msg)
         if self.recurrence_min_blocked <= 0:
             msg = f"recurrence_min_blocked must be more than 0, got {self.recurrence_min_blocked}."
+            raise ConfigError(msg)
+        for name in ("min_driver_share", "min_co_change_coupling", "min_approval_rate", "min_fragmentation"):
+            if not 0 <= getattr(self, name) <= 1:
+                msg = f"{name} must be between 0 and 1, got {getattr(self, name)}."
+                raise ConfigError(msg)
+        if self.max_team_size < 1 or self.min_platform_teams < 1:
+            msg = "max_team_size and min_platform_teams must be at least 1."
             raise ConfigError(msg)
         if not 0 < self.confidence_alpha < 1:
             msg = f"confidence_alpha must be between 0 and 1, got {self.confidence_alpha}."

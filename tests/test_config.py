@@ -15,6 +15,12 @@ def test_defaults_follow_the_design():
         "recurrence_min_blocked": 2.0,
         "confidence_alpha": 0.05,
         "seed": 42,
+        "max_team_size": 9,
+        "min_driver_share": 0.5,
+        "min_co_change_coupling": 0.5,
+        "min_approval_rate": 0.9,
+        "min_platform_teams": 5,
+        "min_fragmentation": 0.75,
     }
 
 
