@@ -48,6 +48,7 @@ sample-data: install  ## Regenerate the committed sample company (tests check it
 benchmark: install
 	$(BIN)/python benchmarks/bench_sample_and_load.py
 	$(BIN)/python benchmarks/bench_analyze.py
+	$(BIN)/python benchmarks/bench_optimize.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -96,6 +96,8 @@ class Analysis:
     simulator: Simulator
     #: ranked boundary suggestions with simulated effects (``orgfriction.suggestions``)
     suggestions: pl.DataFrame
+    #: the change each suggestion_id stands for, to pass to ``what_if``
+    suggested_changes: dict[str, Change]
 
     @property
     def blocked_basis(self) -> Literal["lead_time", "coordinated"]:
@@ -290,6 +292,13 @@ def analyze(dataset: Dataset, config: Config | None = None) -> Analysis:
         blocked_factor=config.blocked_factor,
         years=_years(tickets),
     )
+    suggestions, suggested_changes = suggest(
+        simulator,
+        clusters=clusters,
+        signoff_edges=edges,
+        baseline_days=base.days if lead_times else None,
+        config=config,
+    )
     return Analysis(
         dataset=dataset,
         config=config,
@@ -305,13 +314,8 @@ def analyze(dataset: Dataset, config: Config | None = None) -> Analysis:
         delay_model=model,
         delay_backtest=tested,
         simulator=simulator,
-        suggestions=suggest(
-            simulator,
-            clusters=clusters,
-            signoff_edges=edges,
-            baseline_days=base.days if lead_times else None,
-            config=config,
-        ),
+        suggestions=suggestions,
+        suggested_changes=suggested_changes,
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from orgfriction import __version__
 from orgfriction.config import Config
 from orgfriction.dataset import Dataset, load
 from orgfriction.errors import ConfigError, OrgfrictionError
+from orgfriction.io import write_table_atomic
 
 __all__ = ["app", "main"]
 
@@ -217,6 +217,98 @@ def _print_analysis_summary(analysis: Any) -> None:
             f"${row['cost_of_delay_usd']:,.0f}",
         )
     out.print(table)
+    _print_suggestions(analysis.suggestions)
+
+
+def _print_suggestions(suggestions: Any) -> None:
+    if suggestions.is_empty():
+        out.print("No boundary suggestions.", markup=False)
+        return
+    table = Table(title="Suggestions (best first; effects simulated, per year)", show_edge=False)
+    for column in (
+        "rank",
+        "kind",
+        "subject",
+        "target",
+        "unblocked",
+        "days saved",
+        "cost avoided",
+        "feasible",
+    ):
+        table.add_column(
+            column, justify="left" if column in ("kind", "subject", "target") else "right", overflow="fold"
+        )
+    for row in suggestions.head(MAX_CLUSTERS_SHOWN).iter_rows(named=True):
+        table.add_row(
+            str(row["rank"]),
+            row["kind"],
+            Text(row["subject"].replace(";", ", ")),
+            Text((row["target"] or "").replace(";", ", ")),
+            f"{row['simple_fixes_unblocked']:,}",
+            f"{row['days_saved_per_year']:,.0f}",
+            f"${row['cost_of_delay_avoided_usd']:,.0f}",
+            "yes" if row["feasible"] else "no",
+        )
+    out.print(table)
+
+
+@app.command()
+@_friendly_errors
+def optimize(
+    data: Annotated[Path, typer.Argument(help="Dataset folder (tickets.csv, ticket_teams.csv, ...).")],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="CSV file to write the plan to (replaced atomically).")
+    ],
+    max_moves: Annotated[int, typer.Option("--max-moves", help="Most changes in the plan.", min=1)] = 5,
+    max_team_size: Annotated[
+        int | None,
+        typer.Option(
+            "--max-team-size", help="Largest team a merge may make (default: the config's, 9).", min=1
+        ),
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="TOML file of analysis settings (see the README).")
+    ] = None,
+) -> None:
+    """Propose the set of up to --max-moves changes that removes the most cost of delay."""
+    from orgfriction.analysis import analyze as run_analysis
+    from orgfriction.optimize import optimize as run_optimize
+
+    config = Config.from_toml(config_file) if config_file else Config()
+    with _status(f"Loading {data}"):
+        dataset = load(data)
+    with _status("Analysing and searching for the best plan"):
+        analysis = run_analysis(dataset, config)
+        plan = run_optimize(analysis, max_moves=max_moves, max_team_size=max_team_size)
+        write_table_atomic(plan.steps, out_file)
+    totals = plan.totals()
+    table = Table(title=f"Plan of {totals['moves']} moves", show_edge=False)
+    for column in ("step", "kind", "subject", "target", "unblocked", "cost avoided"):
+        table.add_column(
+            column, justify="left" if column in ("kind", "subject", "target") else "right", overflow="fold"
+        )
+    for row in plan.steps.iter_rows(named=True):
+        table.add_row(
+            str(row["step"]),
+            row["kind"],
+            Text(row["subject"].replace(";", ", ")),
+            Text((row["target"] or "").replace(";", ", ")),
+            f"{row['simple_fixes_unblocked']:,}",
+            f"${row['cost_of_delay_avoided_usd']:,.0f}",
+        )
+    out.print(table)
+    blocked, cost, days = (
+        totals["blocked_simple_fixes"],
+        totals["cost_of_delay_usd_per_year"],
+        totals["excess_days_per_year"],
+    )
+    out.print(
+        f"Blocked simple fixes: {blocked[0]:,} before, {blocked[1]:,} after.\n"
+        f"Cost of delay per year: ${cost[0]:,.0f} before, ${cost[1]:,.0f} after.\n"
+        f"Excess days per year: {days[0]:,.0f} before, {days[1]:,.0f} after.",
+        markup=False,
+    )
+    out.print(f"Wrote {out_file}.", markup=False)
 
 
 def _print_dataset_summary(dataset: Dataset) -> None:
@@ -237,11 +329,7 @@ def _print_dataset_summary(dataset: Dataset) -> None:
 
 
 def _write_rejected(dataset: Dataset, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    dataset.rejected.write_csv(tmp)
-    os.replace(tmp, path)
+    write_table_atomic(dataset.rejected, path)
     rows = dataset.rejected.select("file", "row").n_unique()
     out.print(
         f"Rejected {rows:,} rows ({dataset.rejected.height:,} problems), listed in {path}.",

@@ -32,6 +32,7 @@ __all__ = [
     "write_analysis_outputs",
     "write_frames",
     "write_table",
+    "write_table_atomic",
 ]
 
 #: Name of the helper column that carries each record's row number through validation.
@@ -227,6 +228,20 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
         frame.with_columns(pl.col(pl.Datetime).dt.strftime(ISO_DATETIME)).write_json(path)
     else:
         frame.write_csv(path, datetime_format=ISO_DATETIME, float_precision=None)
+
+
+def write_table_atomic(frame: pl.DataFrame, path: Path) -> Path:
+    """Write one table (format by suffix) so that ``path`` is either the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write_table(frame, Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def write_analysis_outputs(

@@ -90,8 +90,9 @@ def suggest(
     signoff_edges: pl.DataFrame,
     baseline_days: float | None,
     config: Config | None = None,
-) -> pl.DataFrame:
-    """Find, simulate and rank the suggestions; one row each, columns ``SUGGESTION_COLUMNS``."""
+) -> tuple[pl.DataFrame, dict[str, Change]]:
+    """Find, simulate and rank the suggestions: one row each (columns ``SUGGESTION_COLUMNS``),
+    and the change each suggestion_id stands for."""
     config = config or Config()
     merges = _merge_systems(simulator, config)
     # moving S to the owner of S' with which S always changes *is* merging S and S' under that
@@ -112,6 +113,7 @@ def suggest(
         *_split_systems(simulator, config),
     ]
     rows = []
+    changes: dict[str, Change] = {}
     for candidate in candidates:
         result = simulator.run([candidate.change])
         effect = result.effect()
@@ -120,6 +122,7 @@ def suggest(
         helped = result.tickets.filter(pl.col("is_simple") & (pl.col("days_saved") > 0))
         evidence = helped.sort(["blocked_before", "days_saved"], descending=True).head(_EVIDENCE)["ticket_id"]
         size = _merged_size(candidate.change, simulator.headcounts)
+        changes[_suggestion_id(candidate)] = candidate.change
         rows.append(
             {
                 "suggestion_id": _suggestion_id(candidate),
@@ -135,7 +138,7 @@ def suggest(
             }
         )
     if not rows:
-        return _empty()
+        return _empty(), {}
     frame = pl.DataFrame(rows, infer_schema_length=None).sort(
         ["feasible", "cost_of_delay_avoided_usd", "simple_fixes_unblocked", "suggestion_id"],
         descending=[True, True, True, False],
@@ -154,9 +157,10 @@ def suggest(
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank"))
     )
     frame = frame.with_columns(pl.Series("alternative", _alternatives(frame), dtype=pl.String))
-    return frame.select(SUGGESTION_COLUMNS).with_columns(
+    frame = frame.select(SUGGESTION_COLUMNS).with_columns(
         pl.col("people_affected").cast(pl.Int64), pl.col("simple_fixes_unblocked").cast(pl.Int64)
     )
+    return frame, {sid: changes[sid] for sid in frame["suggestion_id"]}
 
 
 # --- candidates ----------------------------------------------------------------------------------

@@ -37,6 +37,18 @@ CONTRACT = {
         "cost_of_delay_usd",
         "rank",
     ),
+    "suggestions": (
+        "suggestion_id",
+        "kind",
+        "subject",
+        "target",
+        "rationale",
+        "simple_fixes_unblocked",
+        "days_saved_per_year",
+        "cost_of_delay_avoided_usd",
+        "people_affected",
+        "rank",
+    ),
 }
 
 

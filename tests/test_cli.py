@@ -194,3 +194,37 @@ def test_analyze_internal_error_exits_1(tmp_path, monkeypatch):
     assert "internal error: RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+# --- optimize --------------------------------------------------------------------------------------
+
+
+def test_optimize_writes_a_plan(tmp_path):
+    plan_file = tmp_path / "plan.csv"
+    result = run("optimize", SAMPLE_DATA, "--max-moves", "3", "--out", plan_file)
+    assert result.exit_code == 0, result.output
+    plan = pl.read_csv(plan_file)
+    assert plan["step"].to_list() == [1, 2, 3]
+    assert plan["kind"][0] == "relax_signoff"
+    text = " ".join(result.stdout.split())
+    assert "Blocked simple fixes: 1,167 before," in text
+    assert "Cost of delay per year: $" in text
+
+
+def test_optimize_larger_teams_allowed(tmp_path):
+    result = run("optimize", SAMPLE_DATA, "--max-moves", "8", "--max-team-size", "25", "--out", tmp_path / "p.csv")
+    assert result.exit_code == 0, result.output
+    assert "merge_teams" in set(pl.read_csv(tmp_path / "p.csv")["kind"])
+
+
+def test_optimize_rejects_zero_moves(tmp_path):
+    result = run("optimize", SAMPLE_DATA, "--max-moves", "0", "--out", tmp_path / "p.csv")
+    assert result.exit_code == 2
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_analyze_lists_suggestions(tmp_path):
+    result = run("analyze", SAMPLE_DATA, "--out", tmp_path / "out")
+    assert "Suggestions (best first" in result.stdout
+    suggestions = pl.read_csv(tmp_path / "out" / "suggestions.csv")
+    assert suggestions["rank"][0] == 1
