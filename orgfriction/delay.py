@@ -258,7 +258,7 @@ def _least_absolute_deviations(design: np.ndarray, y: np.ndarray) -> np.ndarray:
         weights = 1.0 / np.maximum(np.abs(y - design @ beta), 1e-6)
         root = np.sqrt(weights)
         updated = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
-        if np.allclose(updated, beta, atol=1e-6):
+        if np.allclose(updated, beta, atol=1e-4):  # a ten-thousandth of a day
             return updated
         beta = updated
     return beta

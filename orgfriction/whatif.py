@@ -31,6 +31,7 @@ recomputed, so a what-if costs little even on a million tickets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -197,18 +198,23 @@ class Simulator:
 
     # --- internals ---------------------------------------------------------------------------
 
+    @cached_property
+    def _known_teams(self) -> frozenset[str]:
+        named = pl.concat([self.memberships["team"].unique(), self.approvals["approver"].unique()])
+        return frozenset(self.headcounts) | frozenset(named.to_list())
+
+    @cached_property
+    def _known_systems(self) -> frozenset[str]:
+        return frozenset(pl.concat([self.systems["system"], self.ticket_systems["system"]]).unique().to_list())
+
     def _check(self, changes: tuple[Change, ...]) -> None:
-        known_teams = (
-            set(self.headcounts) | set(self.memberships["team"].unique()) | set(self.approvals["approver"])
-        )
-        known_systems = set(self.systems["system"]) | set(self.ticket_systems["system"])
         for change in changes:
             for team in _teams_named(change):
-                if team not in known_teams:
+                if team not in self._known_teams:
                     msg = f"{change.kind}: unknown team {team!r}."
                     raise ValueError(msg)
             for system in _systems_named(change):
-                if system not in known_systems:
+                if system not in self._known_systems:
                     msg = f"{change.kind}: unknown system {system!r}."
                     raise ValueError(msg)
 
