@@ -249,6 +249,8 @@ def _merge_systems(simulator: Simulator, config: Config) -> list[_Candidate]:
         .filter(
             (pl.col("shared") >= config.cluster_min_blocked)
             & (pl.col("coupling") >= config.min_co_change_coupling)
+            # changing together is only a problem when those changes are slower than others
+            & (pl.col("blocked") > _typical_blocked_share(simulator) * pl.col("shared"))
         )
         .sort("system", "system_b")
     )
@@ -268,6 +270,12 @@ def _merge_systems(simulator: Simulator, config: Config) -> list[_Candidate]:
                 )
             )
     return out
+
+
+def _typical_blocked_share(simulator: Simulator) -> float:
+    """The blocked share of all coordinated simple fixes."""
+    fixes = simulator.tickets.filter(pl.col("is_simple") & pl.col("coordinated"))
+    return float(fixes["blocked"].mean() or 0.0) if fixes.height else 0.0
 
 
 def _relax_signoffs(

@@ -47,6 +47,12 @@ def test_decoys_yield_no_suggestion(suggestions):
     for decoy in TRUTH["decoys"]:
         teams = ";".join(sorted(decoy["teams"]))
         assert suggestions.filter(pl.col("subject") == teams).is_empty(), decoy["kind"]
+        # nor a change of their systems: no rationale names both teams
+        first, second = decoy["teams"]
+        both = pl.col("rationale").str.contains(first, literal=True) & pl.col("rationale").str.contains(
+            second, literal=True
+        )
+        assert suggestions.filter(both).is_empty(), decoy["kind"]
 
 
 def test_oversized_merges_are_flagged_ranked_down_and_offer_an_alternative(suggestions):
