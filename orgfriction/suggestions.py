@@ -275,7 +275,7 @@ def _merge_systems(simulator: Simulator, config: Config) -> list[_Candidate]:
 def _typical_blocked_share(simulator: Simulator) -> float:
     """The blocked share of all coordinated simple fixes."""
     fixes = simulator.tickets.filter(pl.col("is_simple") & pl.col("coordinated"))
-    return float(fixes["blocked"].mean() or 0.0) if fixes.height else 0.0
+    return float(fixes.select(pl.col("blocked").mean()).item() or 0.0) if fixes.height else 0.0
 
 
 def _relax_signoffs(

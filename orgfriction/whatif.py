@@ -205,7 +205,8 @@ class Simulator:
 
     @cached_property
     def _known_systems(self) -> frozenset[str]:
-        return frozenset(pl.concat([self.systems["system"], self.ticket_systems["system"]]).unique().to_list())
+        named = pl.concat([self.systems["system"], self.ticket_systems["system"]]).unique()
+        return frozenset(named.to_list())
 
     def _check(self, changes: tuple[Change, ...]) -> None:
         for change in changes:

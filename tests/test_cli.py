@@ -212,7 +212,8 @@ def test_optimize_writes_a_plan(tmp_path):
 
 
 def test_optimize_larger_teams_allowed(tmp_path):
-    result = run("optimize", SAMPLE_DATA, "--max-moves", "8", "--max-team-size", "25", "--out", tmp_path / "p.csv")
+    plan = tmp_path / "p.csv"
+    result = run("optimize", SAMPLE_DATA, "--max-moves", "8", "--max-team-size", "25", "--out", plan)
     assert result.exit_code == 0, result.output
     assert "merge_teams" in set(pl.read_csv(tmp_path / "p.csv")["kind"])
 

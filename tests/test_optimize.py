@@ -16,13 +16,11 @@ def analysis(sample_dataset):
 
 
 def test_greedy_matches_brute_force_on_pairs(analysis):
-    feasible = [
-        sid
-        for sid, ok in analysis.suggestions.select("suggestion_id", "feasible").iter_rows()
-        if ok
-    ]
+    feasible = [sid for sid, ok in analysis.suggestions.select("suggestion_id", "feasible").iter_rows() if ok]
     best = max(
-        analysis.what_if([analysis.suggested_changes[a], analysis.suggested_changes[b]]).cost_of_delay_avoided_usd
+        analysis.what_if(
+            [analysis.suggested_changes[a], analysis.suggested_changes[b]]
+        ).cost_of_delay_avoided_usd
         for a, b in combinations(feasible, 2)
     )
     plan = optimize(analysis, max_moves=2)

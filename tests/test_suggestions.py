@@ -19,6 +19,10 @@ def suggestions(sample_dataset):
     return analyze(sample_dataset).suggestions
 
 
+def _joined(names: list[str]) -> str:
+    return ";".join(sorted(names))
+
+
 def _find(suggestions: pl.DataFrame, kind: str, subject: str) -> dict:
     rows = suggestions.filter((pl.col("kind") == kind) & (pl.col("subject") == subject))
     assert rows.height == 1, f"no {kind} suggestion for {subject}"
@@ -30,7 +34,7 @@ def test_every_planted_problem_is_in_the_top_5(suggestions):
         ("relax_signoff", TRUTH["slow_approver"]["team"], None),
         ("transfer_system", TRUTH["misowned_system"]["system"], TRUTH["misowned_system"]["driving_team"]),
         ("merge_teams", ";".join(sorted(TRUTH["small_coupled_teams"]["teams"])), None),
-        ("split_system", TRUTH["fragmented_system"]["system"], ";".join(sorted(TRUTH["fragmented_system"]["teams"]))),
+        ("split_system", TRUTH["fragmented_system"]["system"], _joined(TRUTH["fragmented_system"]["teams"])),
         ("merge_systems", ";".join(sorted(TRUTH["co_changed_systems"]["systems"])), None),
     ]
     for kind, subject, target in expected:
@@ -57,11 +61,12 @@ def test_decoys_yield_no_suggestion(suggestions):
 
 def test_oversized_merges_are_flagged_ranked_down_and_offer_an_alternative(suggestions):
     misowned = TRUTH["misowned_system"]
-    merge = _find(suggestions, "merge_teams", ";".join(sorted([misowned["owner_team"], misowned["driving_team"]])))
+    merge = _find(suggestions, "merge_teams", _joined([misowned["owner_team"], misowned["driving_team"]]))
     assert not merge["feasible"]  # 6 + 7 people > 9
     assert merge["rank"] > suggestions.filter("feasible")["rank"].max()
     transfer = _find(suggestions, "transfer_system", misowned["system"])
-    assert merge["alternative"] == f"transfer_system {misowned['system']} to growth-web ({transfer['suggestion_id']})"
+    expected = f"transfer_system {misowned['system']} to growth-web ({transfer['suggestion_id']})"
+    assert merge["alternative"] == expected
 
 
 def test_effects_rationale_and_evidence(suggestions, sample_dataset):
@@ -72,9 +77,12 @@ def test_effects_rationale_and_evidence(suggestions, sample_dataset):
         assert row["cost_of_delay_avoided_usd"] > 0
         assert row["people_affected"] > 0
         sentence = row["rationale"]
-        assert sentence.endswith(".") and "\n" not in sentence and sentence.count(". ") == 0, sentence
+        assert sentence.endswith("."), sentence
+        assert "\n" not in sentence, sentence
+        assert ". " not in sentence, sentence
         evidence = row["evidence_tickets"].split(";")
-        assert 1 <= len(evidence) <= 5 and set(evidence) <= known
+        assert 1 <= len(evidence) <= 5
+        assert set(evidence) <= known
     relax = _find(suggestions, "relax_signoff", TRUTH["slow_approver"]["team"])
     assert "95%" in relax["rationale"]
     assert relax["people_affected"] == 4

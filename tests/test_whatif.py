@@ -40,9 +40,7 @@ def _company() -> Dataset:
             "owner_team": ["a", "b", "c", "d", "d"],
         }
     )
-    frames["teams"] = pl.DataFrame(
-        {"team": ["a", "b", "c", "d", "legal"], "headcount": [4, 3, 5, 6, 2]}
-    )
+    frames["teams"] = pl.DataFrame({"team": ["a", "b", "c", "d", "legal"], "headcount": [4, 3, 5, 6, 2]})
     return Dataset.from_frames(frames)
 
 
