@@ -11,7 +11,7 @@ Examples
 300
 """
 
-from orgfriction import figures
+from orgfriction import explore, figures
 from orgfriction._version import __version__ as __version__
 from orgfriction.analysis import Analysis, analyze
 from orgfriction.config import Config
@@ -19,8 +19,10 @@ from orgfriction.dataset import Dataset, load
 from orgfriction.errors import ConfigError, DataError, OrgfrictionError, Problem
 from orgfriction.metrics import ticket_basics
 from orgfriction.overview import overview_counts, quarterly_counts
+from orgfriction.review import DECISIONS, ReviewConflict, ReviewError, ReviewStore
 from orgfriction.sample import SampleCompany, generate_sample, write_sample
 from orgfriction.whatif import (
+    Change,
     MergeSystems,
     MergeTeams,
     PlatformTeam,
@@ -31,7 +33,9 @@ from orgfriction.whatif import (
 )
 
 __all__ = [
+    "DECISIONS",
     "Analysis",
+    "Change",
     "Config",
     "ConfigError",
     "DataError",
@@ -42,12 +46,16 @@ __all__ = [
     "PlatformTeam",
     "Problem",
     "RelaxSignoff",
+    "ReviewConflict",
+    "ReviewError",
+    "ReviewStore",
     "SampleCompany",
     "SplitSystem",
     "TransferSystem",
     "WhatIf",
     "figures",
     "analyze",
+    "explore",
     "generate_sample",
     "load",
     "overview_counts",

@@ -104,6 +104,11 @@ class Analysis:
         """``"lead_time"``, or ``"coordinated"`` when the data has no lead times (DESIGN §3)."""
         return self.baseline.blocked_basis
 
+    @property
+    def memberships(self) -> pl.DataFrame:
+        """(ticket_id, team): every team each ticket needed, its owner included."""
+        return self.simulator.memberships
+
     @cached_property
     def graph(self) -> nx.Graph:
         """The team graph: nodes from ``teams``, edges from ``team_pairs``."""

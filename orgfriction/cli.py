@@ -369,9 +369,22 @@ def serve(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (never on a shared host).")] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store", help="SQLite file of review decisions (default: DATA/orgfriction-decisions.db)."
+        ),
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="TOML file of analysis settings (see the README).")
+    ] = None,
 ) -> None:
     """Serve the Dash app on a dataset."""
-    _serve(load(data), host=host, port=port, password=password, debug=debug)
+    config = Config.from_toml(config_file) if config_file else Config()
+    _require_password_off_loopback(host, password)
+    with _status(f"Loading and analysing {data}"):
+        dataset = load(data)
+    _serve(dataset, host=host, port=port, password=password, debug=debug, store=store, config=config)
 
 
 @app.command()
@@ -386,14 +399,24 @@ def demo(
     with _status("Generating the sample company"):
         write_sample(folder)
     out.print(f"Sample company written to {folder}.", markup=False)
-    _serve(load(folder), host="127.0.0.1", port=port, password=None, debug=False)
+    _serve(load(folder), host="127.0.0.1", port=port, password=None, debug=False, store=None, config=Config())
 
 
-def _serve(dataset: Dataset, *, host: str, port: int, password: str | None, debug: bool) -> None:
+def _serve(
+    dataset: Dataset,
+    *,
+    host: str,
+    port: int,
+    password: str | None,
+    debug: bool,
+    store: Path | None,
+    config: Config,
+) -> None:
     _require_password_off_loopback(host, password)
     from app import create_app
 
-    dash_app = create_app(dataset, password=password)
+    with _status("Analysing"):
+        dash_app = create_app(dataset, config=config, password=password, store=store)
     out.print(f"Serving {dataset.source} at http://{host}:{port}/ (Ctrl+C to stop).", markup=False)
     dash_app.run(host=host, port=port, debug=debug)
 

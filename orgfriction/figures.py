@@ -11,6 +11,7 @@ import polars as pl
 __all__ = [
     "CLUSTER_COLOURS",
     "cluster_chart",
+    "friction_trend_chart",
     "plain",
     "quality_chart",
     "quarterly_chart",
@@ -126,11 +127,19 @@ def cluster_chart(clusters: pl.DataFrame, *, top: int = 10) -> go.Figure:
 
 
 def team_graph_chart(
-    nodes: pl.DataFrame, pairs: pl.DataFrame, clusters: pl.DataFrame, *, min_blocked: int = 1
+    nodes: pl.DataFrame,
+    pairs: pl.DataFrame,
+    clusters: pl.DataFrame,
+    *,
+    min_blocked: int = 1,
+    weight: str = "blocked_simple",
+    highlight: frozenset[str] | set[str] = frozenset(),
 ) -> go.Figure:
     """The team graph: teams at their layout positions (``graph.team_layout``), coloured by their
     worst cluster, sized by tickets; edges for pairs with at least ``min_blocked`` blocked simple
-    fixes, wider for more. ``nodes`` needs team, x, y, tickets, blocked_simple and cluster_id.
+    fixes (or another ``weight`` column), wider for more; ``highlight`` teams are drawn larger
+    with a dark outline. ``nodes`` needs team, x, y, tickets, blocked_simple and cluster_id.
+    Each node's ``customdata`` starts with its team name, for click handlers.
 
     Examples
     --------
@@ -138,19 +147,20 @@ def team_graph_chart(
     ...     "tickets": [5, 8], "blocked_simple": [2, 2], "cluster_id": ["C-1", "C-1"]})
     >>> pairs = pl.DataFrame({"team_a": ["api"], "team_b": ["web"], "blocked_simple": [2]})
     >>> clusters = pl.DataFrame({"cluster_id": ["C-1"], "rank": [1], "teams": ["api;web"]})
-    >>> [trace.name for trace in team_graph_chart(nodes, pairs, clusters).data]
+    >>> figure = team_graph_chart(nodes, pairs, clusters)
+    >>> [trace.name for trace in figure.data if trace.showlegend]
     ['1–2 blocked', '#1 api + web']
+    >>> len(figure.data)  # five edge bins, one trace per coloured cluster, one for the rest
+    7
     """
     position = {t: (x, y) for t, x, y in nodes.select("team", "x", "y").iter_rows()}
-    edges = pairs.filter(pl.col("blocked_simple") >= min_blocked)
+    edges = pairs.filter(pl.col(weight) >= min_blocked)
     fig = go.Figure()
     bounds = [low for low, _ in _EDGE_WIDTH_BINS[1:]] + [None]
     for (low, width), high in zip(_EDGE_WIDTH_BINS, bounds, strict=True):
-        in_bin = edges.filter(pl.col("blocked_simple") >= max(low, min_blocked))
+        in_bin = edges.filter(pl.col(weight) >= max(low, min_blocked))
         if high is not None:
-            in_bin = in_bin.filter(pl.col("blocked_simple") < high)
-        if in_bin.is_empty():
-            continue
+            in_bin = in_bin.filter(pl.col(weight) < high)
         xs: list[float | None] = []
         ys: list[float | None] = []
         for a, b in in_bin.select("team_a", "team_b").iter_rows():
@@ -169,6 +179,7 @@ def team_graph_chart(
                 mode="lines",
                 line={"width": width, "color": "#9d9d9d"},
                 name=label,
+                showlegend=bool(xs),
                 hoverinfo="skip",
             )
         )
@@ -182,36 +193,107 @@ def team_graph_chart(
         pl.when(pl.col("_colour").is_null()).then(None).otherwise(pl.col("cluster_id")).alias("_group")
     )
     names = {cid: f"#{r} {plain(t.replace(';', ' + '))}" for cid, r, t in ranked.iter_rows()}
-    for group, members in groups.group_by("_group", maintain_order=True):
-        cluster_id = group[0]
+    # the same traces in the same order whatever the filters: plotly.js picks a clicked WebGL point
+    # by trace index, and a figure whose traces shift under Plotly.react reported the wrong team
+    by_group = dict(groups.partition_by("_group", as_dict=True, include_key=True, maintain_order=True))
+    empty = groups.clear()
+    for cluster_id in [*colour_of, None]:
+        members = by_group.get((cluster_id,), empty)
         fig.add_trace(
             go.Scattergl(
                 x=members["x"].to_list(),
                 y=members["y"].to_list(),
                 mode="markers",
                 name=names.get(cluster_id, "No cluster") if cluster_id else "No cluster",
+                showlegend=not members.is_empty(),
                 marker={
-                    "size": (6 + members["tickets"].cast(pl.Float64).sqrt() * 1.2).to_list(),
+                    "size": [
+                        size * (1.6 if team in highlight else 1.0)
+                        for team, size in zip(
+                            members["team"],
+                            (6 + members["tickets"].cast(pl.Float64).sqrt() * 1.2).to_list(),
+                            strict=True,
+                        )
+                    ],
                     "color": colour_of.get(cluster_id, _NO_CLUSTER) if cluster_id else _NO_CLUSTER,
-                    "line": {"width": 0.5, "color": "#ffffff"},
+                    "opacity": [
+                        1.0 if not highlight or team in highlight else 0.35 for team in members["team"]
+                    ],
+                    "line": {
+                        "width": [2.5 if team in highlight else 0.5 for team in members["team"]],
+                        "color": ["#212529" if team in highlight else "#ffffff" for team in members["team"]],
+                    },
                 },
                 text=[plain(t) for t in members["team"]],
-                customdata=members.select("tickets", "blocked_simple").to_numpy(),
+                customdata=members.select("team", "tickets", "blocked_simple").rows(),
                 hovertemplate=(
-                    "%{text}<br>%{customdata[0]} tickets, "
-                    "%{customdata[1]} blocked simple fixes<extra></extra>"
+                    "%{text}<br>%{customdata[1]} tickets, "
+                    "%{customdata[2]} blocked simple fixes<extra></extra>"
                 ),
             )
         )
     fig.update_layout(
-        title="Teams linked by blocked simple fixes",
+        title="Teams linked by blocked simple fixes"
+        if weight == "blocked_simple"
+        else "Teams linked by shared tickets",
         showlegend=True,
-        legend={"orientation": "v", "x": 1.02, "y": 1},
+        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "font": {"size": 11}},
         xaxis={"visible": False},
         yaxis={"visible": False, "scaleanchor": "x"},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         template="plotly_white",
-        height=600,
+        height=720,
+        # a click must pick the team under the pointer, never one merely sharing its x
+        hovermode="closest",
+    )
+    return fig
+
+
+def friction_trend_chart(quarterly: pl.DataFrame) -> go.Figure:
+    """Cost of delay of blocked simple fixes per quarter (bars) and the median lead time of simple
+    fixes needing one team and two or more (lines), from ``explore.quarterly_friction``.
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"quarter": ["2025Q1"], "cost_of_delay_usd": [100.0],
+    ...     "median_lead_time_single_team": [2.0], "median_lead_time_multi_team": [9.0]})
+    >>> [trace.name for trace in friction_trend_chart(frame).data]
+    ['Cost of delay', 'Lead time, one team', 'Lead time, 2+ teams']
+    """
+    fig = go.Figure()
+    quarters = quarterly["quarter"].to_list()
+    fig.add_bar(
+        x=quarters,
+        y=quarterly["cost_of_delay_usd"].to_list(),
+        name="Cost of delay",
+        marker_color="#e45756",
+        hovertemplate="%{x}: $%{y:,.0f} cost of delay<extra></extra>",
+    )
+    for column, label, colour in (
+        ("median_lead_time_single_team", "Lead time, one team", "#4c78a8"),
+        ("median_lead_time_multi_team", "Lead time, 2+ teams", "#f58518"),
+    ):
+        fig.add_scatter(
+            x=quarters,
+            y=quarterly[column].to_list(),
+            name=label,
+            yaxis="y2",
+            mode="lines+markers",
+            line={"color": colour},
+            hovertemplate="%{x}: median %{y:.1f} days<extra>" + label + "</extra>",
+        )
+    fig.update_layout(
+        title="Cost of delay of blocked simple fixes, and median lead times, per quarter",
+        yaxis={"title": "Cost of delay (USD)"},
+        yaxis2={
+            "title": "Median lead time (days)",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 60, "t": 50, "b": 40},
+        template="plotly_white",
     )
     return fig
 

@@ -3,17 +3,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-8097}
-.venv/bin/orgfriction serve sample_data --port "$port" >/dev/null 2>&1 &
+store=$(mktemp -d)/decisions.db  # a fresh review store: screenshots show no one's decisions
+.venv/bin/orgfriction serve sample_data --port "$port" --store "$store" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 150); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.2; done
 mkdir -p docs/img
 shoot() {
-  chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=10000 --window-size=1400,900 \
+  chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=15000 --window-size=1400,"${3:-900}" \
     --user-data-dir="$(mktemp -d)" --disable-background-networking --disable-component-update \
     --disable-sync --no-first-run --disable-quic \
     --host-resolver-rules="MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1" \
     --screenshot="docs/img/$1.png" "http://127.0.0.1:$port$2" 2>/dev/null
 }
 shoot overview /
+shoot graph "/graph?team=notifications-email" 1000
+shoot clusters "/clusters" 1100
+shoot suggestions /suggestions 1100
+shoot tickets /tickets 1000
 echo "wrote docs/img/*.png"

@@ -1,40 +1,29 @@
-"""Overview: headline counts of the dataset and the quarterly trend."""
+"""Overview: the headline figures and their quarterly trend."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import polars as pl
 from dash import dcc, html
 
 from app import state
+from app.components import card, days, money
 from orgfriction import figures
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 
 
-def _card(label: str, value: str, detail: str, card_id: str) -> dbc.Col:
-    return dbc.Col(
-        dbc.Card(
-            dbc.CardBody(
-                [
-                    html.Div(label, className="text-muted small"),
-                    html.Div(value, className="fs-3 fw-semibold", id=card_id),
-                    html.Div(detail, className="small text-muted"),
-                ]
-            )
-        ),
-        md=2,
-        sm=4,
-    )
-
-
 def layout(**_query: str) -> html.Div:
     app_state = state()
-    counts = app_state.counts
+    counts, summary = app_state.counts, app_state.analysis.summary()
+    headline = summary["headline"]
     simple = counts["simple_fixes"]
     multi = counts["multi_team_simple_fixes"]
     share = f"{multi / simple:.0%} of simple fixes" if simple else "no simple fixes"
     limit = app_state.config.simple_effort_days
+    delegable = headline["delegable_share"]
+    blocked = summary["counts"]["blocked_simple_fixes"]
     return html.Div(
         [
             html.H2("Overview"),
@@ -43,30 +32,74 @@ def layout(**_query: str) -> html.Div:
                 f"a simple fix is at most {limit:g} days of effort.",
                 className="text-muted",
             ),
+            *(
+                [dbc.Alert(note, color="warning", id="overview-note") for note in summary["notes"]]
+                if summary["notes"]
+                else []
+            ),
             dbc.Row(
                 [
-                    _card(
+                    card(
                         "Tickets",
                         f"{counts['tickets']:,}",
                         f"{counts['open_tickets']:,} still open",
                         "overview-tickets",
                     ),
-                    _card("Teams", f"{counts['teams']:,}", "named in the data", "overview-teams"),
-                    _card("Simple fixes", f"{simple:,}", f"effort ≤ {limit:g} days", "overview-simple"),
-                    _card("Simple fixes needing 2+ teams", f"{multi:,}", share, "overview-multi-team"),
-                    _card(
-                        "Sign-offs",
-                        f"{counts['signoffs']:,}",
-                        "requests recorded",
-                        "overview-signoffs",
+                    card(
+                        "Delegable",
+                        "–" if delegable is None else f"{delegable:.0%}",
+                        "tickets meeting all six criteria",
+                        "overview-delegable",
+                    ),
+                    card("Simple fixes needing 2+ teams", f"{multi:,}", share, "overview-multi-team"),
+                    card(
+                        "Simple fix, one team",
+                        days(headline["median_lead_time_days_simple_single_team"]),
+                        "median lead time",
+                        "overview-lead-single",
+                    ),
+                    card(
+                        "Simple fix, 2+ teams",
+                        days(headline["median_lead_time_days_simple_multi_team"]),
+                        "median lead time",
+                        "overview-lead-multi",
+                    ),
+                    card(
+                        "Cost of delay",
+                        money(headline["cost_of_delay_usd"]),
+                        f"of {blocked:,} blocked simple fixes",
+                        "overview-cost",
                     ),
                 ],
                 className="g-3 mb-3",
             ),
-            dcc.Graph(
-                id="overview-quarterly",
-                figure=figures.quarterly_chart(app_state.quarterly),
-                config={"displaylogo": False},
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Graph(
+                            id="overview-trend",
+                            figure=figures.friction_trend_chart(app_state.friction),
+                            config={"displaylogo": False},
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        dcc.Graph(
+                            id="overview-quarterly",
+                            figure=figures.quarterly_chart(app_state.quarterly),
+                            config={"displaylogo": False},
+                        ),
+                        lg=6,
+                    ),
+                ]
+            ),
+            html.Div(
+                f"{app_state.analysis.teams.height:,} teams; "
+                f"{app_state.analysis.clusters.filter(pl.col('confident')).height} confident blocking "
+                "clusters; "
+                f"{app_state.analysis.suggestions.height} suggestions.",
+                className="text-muted small",
+                id="overview-footer",
             ),
         ]
     )
