@@ -49,6 +49,8 @@ benchmark: install
 	$(BIN)/python benchmarks/bench_sample_and_load.py
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_optimize.py
+	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/load_app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hmac
 import json
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import dash
 import dash_bootstrap_components as dbc
@@ -42,6 +45,10 @@ __all__ = ["AppState", "create_app", "default_store_path", "reviewer_name", "sta
 HERE = Path(__file__).parent
 STATE_KEY = "ORGFRICTION_STATE"
 STORE_FILE = "orgfriction-decisions.db"
+#: results of the costlier views (a filtered team graph, a figure) kept per app, newest last
+MEMO_SIZE = 64
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,34 @@ class AppState:
     friction: pl.DataFrame
     #: was a password set (then the basic-auth user name is the reviewer's name)
     protected: bool
+    _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False, compare=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _pending: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` for the app's life (the analysis never changes,
+        so neither does a view of it); the least recently used of more than ``MEMO_SIZE`` go.
+        Concurrent requests for the same key wait for one computation instead of each running it
+        (on a cold start, twenty clients computing the same graph at once take twenty times as long).
+        Callers must not modify what they get back."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                value: T = self._memo[key]
+                return value
+            pending = self._pending.setdefault(key, threading.Lock())
+        with pending:
+            with self._memo_lock:
+                if key in self._memo:
+                    value = self._memo[key]
+                    return value
+            value = compute()
+            with self._memo_lock:
+                self._memo[key] = value
+                self._pending.pop(key, None)
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+        return value
 
     @property
     def dataset(self) -> Dataset:

@@ -5,6 +5,7 @@ The Dash app, the notebooks and the report all call these, so a chart looks the 
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -153,20 +154,23 @@ def team_graph_chart(
     >>> len(figure.data)  # five edge bins, one trace per coloured cluster, one for the rest
     7
     """
-    position = {t: (x, y) for t, x, y in nodes.select("team", "x", "y").iter_rows()}
-    edges = pairs.filter(pl.col(weight) >= min_blocked)
+    at = nodes.select("team", "x", "y")
+    edges = (
+        pairs.filter(pl.col(weight) >= min_blocked)
+        .select("team_a", "team_b", weight)
+        .join(at.rename({"team": "team_a", "x": "xa", "y": "ya"}), on="team_a")
+        .join(at.rename({"team": "team_b", "x": "xb", "y": "yb"}), on="team_b")
+    )
     fig = go.Figure()
     bounds = [low for low, _ in _EDGE_WIDTH_BINS[1:]] + [None]
     for (low, width), high in zip(_EDGE_WIDTH_BINS, bounds, strict=True):
         in_bin = edges.filter(pl.col(weight) >= max(low, min_blocked))
         if high is not None:
             in_bin = in_bin.filter(pl.col(weight) < high)
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for a, b in in_bin.select("team_a", "team_b").iter_rows():
-            if a in position and b in position:
-                xs += [position[a][0], position[b][0], None]
-                ys += [position[a][1], position[b][1], None]
+        # one trace of segments a→b separated by gaps (NaN): arrays, not Python lists, at 50k edges
+        gap = np.full(in_bin.height, np.nan)
+        xs = np.column_stack([in_bin["xa"].to_numpy(), in_bin["xb"].to_numpy(), gap]).ravel()
+        ys = np.column_stack([in_bin["ya"].to_numpy(), in_bin["yb"].to_numpy(), gap]).ravel()
         label = (
             f"{max(low, min_blocked)}+ blocked"
             if high is None
@@ -179,7 +183,7 @@ def team_graph_chart(
                 mode="lines",
                 line={"width": width, "color": "#9d9d9d"},
                 name=label,
-                showlegend=bool(xs),
+                showlegend=bool(in_bin.height),
                 hoverinfo="skip",
             )
         )
@@ -199,33 +203,29 @@ def team_graph_chart(
     empty = groups.clear()
     for cluster_id in [*colour_of, None]:
         members = by_group.get((cluster_id,), empty)
+        lit = members["team"].is_in(list(highlight)).to_numpy() if highlight else None
+        size = (6 + members["tickets"].cast(pl.Float64).sqrt() * 1.2).to_numpy()
         fig.add_trace(
             go.Scattergl(
-                x=members["x"].to_list(),
-                y=members["y"].to_list(),
+                x=members["x"].to_numpy(),
+                y=members["y"].to_numpy(),
                 mode="markers",
                 name=names.get(cluster_id, "No cluster") if cluster_id else "No cluster",
                 showlegend=not members.is_empty(),
                 marker={
-                    "size": [
-                        size * (1.6 if team in highlight else 1.0)
-                        for team, size in zip(
-                            members["team"],
-                            (6 + members["tickets"].cast(pl.Float64).sqrt() * 1.2).to_list(),
-                            strict=True,
-                        )
-                    ],
+                    "size": size if lit is None else size * np.where(lit, 1.6, 1.0),
                     "color": colour_of.get(cluster_id, _NO_CLUSTER) if cluster_id else _NO_CLUSTER,
-                    "opacity": [
-                        1.0 if not highlight or team in highlight else 0.35 for team in members["team"]
-                    ],
+                    "opacity": 1.0 if lit is None else np.where(lit, 1.0, 0.35),
                     "line": {
-                        "width": [2.5 if team in highlight else 0.5 for team in members["team"]],
-                        "color": ["#212529" if team in highlight else "#ffffff" for team in members["team"]],
+                        "width": 0.5 if lit is None else np.where(lit, 2.5, 0.5),
+                        "color": "#ffffff" if lit is None else np.where(lit, "#212529", "#ffffff").tolist(),
                     },
                 },
-                text=[plain(t) for t in members["team"]],
-                customdata=members.select("team", "tickets", "blocked_simple").rows(),
+                # object arrays: plotly deep-copies lists element by element, arrays at once
+                text=np.array([plain(t) for t in members["team"]], dtype=object),
+                customdata=np.array(members.select("team", "tickets", "blocked_simple").rows(), dtype=object)
+                if not members.is_empty()
+                else np.empty((0, 3), dtype=object),
                 hovertemplate=(
                     "%{text}<br>%{customdata[1]} tickets, "
                     "%{customdata[2]} blocked simple fixes<extra></extra>"

@@ -21,4 +21,6 @@ shoot graph "/graph?team=notifications-email" 1000
 shoot clusters "/clusters" 1100
 shoot suggestions /suggestions 1100
 shoot tickets /tickets 1000
+ids=$(.venv/bin/python -c "import orgfriction as o; a=o.analyze(o.load('sample_data')); print(','.join(a.suggestions.filter('feasible')['suggestion_id'].head(3)))")
+shoot what-if "/what-if?suggestions=$ids" 1000
 echo "wrote docs/img/*.png"

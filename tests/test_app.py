@@ -373,3 +373,67 @@ def test_default_store_is_beside_the_data(sample_analysis):
     from tests.conftest import SAMPLE_DATA
 
     assert default_store_path(load(SAMPLE_DATA)) == SAMPLE_DATA / "orgfriction-decisions.db"
+
+
+def test_what_if_link_preloads_suggestions_and_ignores_what_it_cannot_read(dash_app, sample_analysis):
+    from app.pages.what_if import simulate
+
+    first, second = sample_analysis.suggestions["suggestion_id"].head(2).to_list()
+    layout = _layout(dash_app, "what_if", suggestions=f"{first},S-unknown,{second}")
+    preset = _find(layout, "whatif-changes")["data"]
+    assert preset == [
+        {"kind": "suggested", "suggestion_id": first},
+        {"kind": "suggested", "suggestion_id": second},
+    ]
+    _, together = _call(dash_app, simulate, preset)
+    expected = sample_analysis.what_if([sample_analysis.suggested_changes[s] for s in (first, second)])
+    assert f"{expected.simple_fixes_unblocked:,} simple fixes unblocked" in json.dumps(
+        together, cls=PlotlyJSONEncoder
+    )
+    # entries the page never writes (the store lives in the browser) are left out, not a server error
+    items, result = _call(dash_app, simulate, ["junk", {"kind": "merge_teams"}, {"suggestion_id": 3}])
+    assert result is None
+    _, result = _call(dash_app, simulate, [{"kind": "platform_team", "team": "no-such-team"}])
+    assert "unknown team 'no-such-team'" in json.dumps(result, cls=PlotlyJSONEncoder)
+    suggestions = _layout(dash_app, "suggestions")
+    feasible = sample_analysis.suggestions.filter("feasible")["suggestion_id"].to_list()
+    assert _find(suggestions, "suggestions-simulate-all")["href"] == "/what-if?suggestions=" + ",".join(
+        feasible
+    )
+
+
+def test_graph_views_are_remembered_and_bad_dates_mean_no_limit(dash_app):
+    from app.pages.team_graph import draw_graph
+
+    first = _call(dash_app, draw_graph, None, None, None, True, 2, None)
+    assert _call(dash_app, draw_graph, None, None, None, True, 2, None) is first
+    assert _call(dash_app, draw_graph, None, None, None, True, 3, None) is not first
+    assert _call(dash_app, draw_graph, "not a date", "2025-13-45", None, True, 2, None) is first
+    assert _call(dash_app, draw_graph, None, None, ["a", "list"], True, 2, None) is first
+
+
+def test_memo_computes_a_view_once_for_concurrent_requests(dash_app):
+    import threading
+    import time
+
+    from app import MEMO_SIZE, STATE_KEY
+
+    app_state = dash_app.server.config[STATE_KEY]
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.2)
+        return object()
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(app_state.memo("k", slow))) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert all(value is got[0] for value in got)
+    for i in range(MEMO_SIZE):
+        app_state.memo(("other", i), object)
+    assert app_state.memo("k", object) is not got[0]  # the oldest went when the memo filled up

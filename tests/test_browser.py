@@ -54,7 +54,8 @@ def test_graph_click_filter_and_shareable_url(dash_duo, sample_dataset, sample_a
     dash_duo.wait_for_element("#graph-network .gl-container canvas", timeout=30)
     edges = """
         const figure = document.querySelector('#graph-network .js-plotly-plot');
-        return figure.data.filter(t => t.mode === 'lines').reduce((n, t) => n + t.x.length / 3, 0);
+        // _fullData: plotly.js decodes the typed arrays (numpy, sent as base64) there, not in .data
+        return figure._fullData.filter(t => t.mode === 'lines').reduce((n, t) => n + t.x.length / 3, 0);
     """
     until(lambda: dash_duo.driver.execute_script(edges) > 0, timeout=20)
     before = dash_duo.driver.execute_script(edges)
@@ -74,7 +75,7 @@ def test_graph_click_filter_and_shareable_url(dash_duo, sample_dataset, sample_a
         """
         const figure = arguments[0], layout = figure._fullLayout;
         const box = figure.getBoundingClientRect();
-        for (const trace of figure.data) {
+        for (const trace of figure._fullData) {
             const i = trace.mode === 'markers' ? trace.text.indexOf('notifications-push') : -1;
             if (i >= 0) return [box.left + layout.xaxis._offset + layout.xaxis.l2p(trace.x[i]),
                                 box.top + layout.yaxis._offset + layout.yaxis.l2p(trace.y[i])];

@@ -84,7 +84,8 @@ sync_query("clusters-query", ["cluster"], "clusters-query-done")
 def show_cluster(
     selected: list[dict[str, Any]] | dict[str, list[str]] | None,
 ) -> tuple[Any, Any, dict[str, Any]]:
-    analysis = state().analysis
+    app_state = state()
+    analysis = app_state.analysis
     clusters = analysis.clusters
     # the grid reports rows; the initial selection from the URL is given by id
     chosen_id: str | None = None
@@ -95,15 +96,18 @@ def show_cluster(
         chosen_id = selected[0].get("cluster_id")
     chosen = clusters.filter(pl.col("cluster_id") == chosen_id)
     if chosen.is_empty():
-        return (
-            figures.team_graph_chart(analysis.layout, analysis.team_pairs, clusters),
-            None,
-            {"cluster": None},
+        figure = app_state.memo(
+            ("clusters-graph", None),
+            lambda: figures.team_graph_chart(analysis.layout, analysis.team_pairs, clusters),
         )
+        return figure, None, {"cluster": None}
     row = chosen.row(0, named=True)
     teams = set(row["teams"].split(";"))
-    figure = figures.team_graph_chart(
-        analysis.layout, analysis.team_pairs, clusters, min_blocked=3, highlight=teams
+    figure = app_state.memo(
+        ("clusters-graph", row["cluster_id"]),
+        lambda: figures.team_graph_chart(
+            analysis.layout, analysis.team_pairs, clusters, min_blocked=3, highlight=teams
+        ),
     )
     evidence = (
         analysis.tickets.filter(pl.col("ticket_id").is_in(row["evidence_tickets"].split(";")))

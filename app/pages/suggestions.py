@@ -46,6 +46,17 @@ def layout(**_query: str) -> html.Div:
                     dbc.Col(
                         dbc.Button("Export decisions (CSV)", id="suggestions-export", color="link"), md="auto"
                     ),
+                    dbc.Col(
+                        dcc.Link(
+                            "Simulate every feasible suggestion together",
+                            href="/what-if?suggestions="
+                            + ",".join(suggestions.filter("feasible")["suggestion_id"]),
+                            id="suggestions-simulate-all",
+                        ),
+                        md="auto",
+                    )
+                    if suggestions.height
+                    else None,
                 ],
                 className="mb-3 align-items-center",
             ),
@@ -94,6 +105,7 @@ def _card(row: dict[str, Any], decided: dict[str, Any] | None) -> dbc.Card:
                         f"Evidence: {row['evidence_tickets'].replace(';', ', ')}",
                         className="small text-muted",
                     ),
+                    dcc.Link("Simulate in what-if", href=f"/what-if?suggestions={sid}", className="small"),
                     html.Div(
                         _status(decided),
                         id={"type": "suggestions-status", "sid": sid},

@@ -98,24 +98,23 @@ sync_query("graph-query", ["team"], "graph-query-done")
 def draw_graph(
     start: str | None, end: str | None, unit: str | None, simple_only: bool, min_weight: int, team: str | None
 ) -> Any:
-    analysis = state().analysis
-    nodes, pairs = explore.team_view(
-        analysis,
-        start=_date(start),
-        end=_date(end),
-        org_unit=unit,
-        simple_only=bool(simple_only),
-    )
-    weight = "blocked_simple" if simple_only else "shared_tickets"
-    highlight = {team} | _partners(pairs, team, weight, int(min_weight or 1)) if team else set()
-    return figures.team_graph_chart(
-        nodes,
-        pairs,
-        analysis.clusters,
-        min_blocked=int(min_weight or 1),
-        weight=weight,
-        highlight=highlight,
-    )
+    app_state = state()
+    analysis = app_state.analysis
+    first, last, simple_only, min_weight = _date(start), _date(end), bool(simple_only), int(min_weight or 1)
+    unit, team = _text(unit), _text(team)  # the browser may send anything: keys must be hashable
+
+    def view() -> tuple[pl.DataFrame, pl.DataFrame]:
+        return explore.team_view(analysis, start=first, end=last, org_unit=unit, simple_only=simple_only)
+
+    def chart() -> Any:
+        nodes, pairs = app_state.memo(("team_view", first, last, unit, simple_only), view)
+        weight = "blocked_simple" if simple_only else "shared_tickets"
+        highlight = {team} | _partners(pairs, team, weight, min_weight) if team else set()
+        return figures.team_graph_chart(
+            nodes, pairs, analysis.clusters, min_blocked=min_weight, weight=weight, highlight=highlight
+        )
+
+    return app_state.memo(("graph", first, last, unit, simple_only, min_weight, team), chart)
 
 
 @callback(
@@ -173,5 +172,13 @@ def _partners(pairs: pl.DataFrame, team: str, weight: str, min_weight: int) -> s
     return set(linked["team_a"]) | set(linked["team_b"])
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
+    """A date picker's value; anything else the browser sends means no limit."""
+    try:
+        return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
+    except ValueError:
+        return None

@@ -25,8 +25,14 @@ from orgfriction import (
 dash.register_page(__name__, path="/what-if", name="What-if", order=4)
 
 
-def layout(**_query: str) -> html.Div:
+def layout(suggestions: str | None = None, **_query: str) -> html.Div:
+    """``?suggestions=S-…,S-…`` opens the page with those suggested changes already added."""
     analysis = state().analysis
+    preset = [
+        {"kind": "suggested", "suggestion_id": sid}
+        for sid in (suggestions or "").split(",")
+        if sid in analysis.suggested_changes
+    ]
     teams = analysis.teams["team"].to_list()
     systems = analysis.dataset.systems["system"].to_list()
     approvers = sorted(analysis.signoff_edges["approver"].unique().to_list())
@@ -82,7 +88,7 @@ def layout(**_query: str) -> html.Div:
             html.Ol(id="whatif-list"),
             dbc.Button("Clear", id="whatif-clear", color="link", size="sm"),
             html.Div(id="whatif-result", className="mt-3"),
-            dcc.Store(id="whatif-changes", data=[]),
+            dcc.Store(id="whatif-changes", data=preset),
         ]
     )
 
@@ -155,11 +161,15 @@ def add_change(
 )
 def simulate(changes: list[dict[str, Any]] | None) -> tuple[Any, Any]:
     analysis = state().analysis
-    objects = [_change(analysis.suggested_changes, c) for c in changes or []]
+    known = [_change(analysis.suggested_changes, c) for c in changes or [] if isinstance(c, dict)]
+    objects = [c for c in known if c is not None]
     items = [html.Li(_describe(c)) for c in objects]
     if not objects:
         return [html.Li("None yet.", className="text-muted")], None
-    result = analysis.what_if(objects)
+    try:
+        result = analysis.what_if(objects)
+    except ValueError as problem:  # a name that is not in the data (the store is the browser's)
+        return items, html.P(str(problem), className="text-danger", id="whatif-summary")
     before, after, years = result.before, result.after, result.years
     figures = pl.DataFrame(
         {
@@ -193,17 +203,22 @@ def simulate(changes: list[dict[str, Any]] | None) -> tuple[Any, Any]:
     return items, [summary, grid(figures, "whatif-table")]
 
 
-def _change(suggested: dict[str, Change], data: dict[str, Any]) -> Change:
-    kind = data["kind"]
-    if kind == "merge_teams":
-        return MergeTeams(tuple(data["teams"]))
-    if kind == "transfer_system":
-        return TransferSystem(data["system"], data["to_team"])
-    if kind == "relax_signoff":
-        return RelaxSignoff(data["team"])
-    if kind == "platform_team":
-        return PlatformTeam(data["team"])
-    return suggested[data["suggestion_id"]]
+def _change(suggested: dict[str, Change], data: dict[str, Any]) -> Change | None:
+    """The change a stored entry describes; None for one this page did not write (the store is
+    the browser's, so it may hold anything)."""
+    try:
+        kind = data["kind"]
+        if kind == "merge_teams":
+            return MergeTeams(tuple(str(t) for t in data["teams"]))
+        if kind == "transfer_system":
+            return TransferSystem(str(data["system"]), str(data["to_team"]))
+        if kind == "relax_signoff":
+            return RelaxSignoff(str(data["team"]))
+        if kind == "platform_team":
+            return PlatformTeam(str(data["team"]))
+        return suggested.get(str(data["suggestion_id"]))
+    except (KeyError, TypeError):
+        return None
 
 
 def _describe(change: Change) -> str:
