@@ -313,6 +313,160 @@ def optimize(
     out.print(f"Wrote {out_file}.", markup=False)
 
 
+import_app = typer.Typer(
+    help="Turn real data (git + CODEOWNERS, event logs, Jira exports) into a dataset folder.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+
+def _existing(path: Path, what: str) -> Path:
+    if not path.exists():
+        msg = f"{path}: no such {what}.\n  Hint: check the path."
+        raise ConfigError(msg)
+    return path
+
+
+@import_app.command("git")
+@_friendly_errors
+def import_git_command(
+    source: Annotated[
+        Path, typer.Argument(help="A git repository folder, or an exported log (.txt or .gz).")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Dataset folder to write (replaced atomically).")],
+    codeowners: Annotated[
+        Path | None,
+        typer.Option(
+            "--codeowners", help="CODEOWNERS file (needed for a log; a repository's history has its own)."
+        ),
+    ] = None,
+    team_map: Annotated[
+        Path | None, typer.Option("--team-map", help="CSV author,team: who owns the files no rule owns.")
+    ] = None,
+    exclude_author: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude-author", help="Leave out changes whose author matches this regex (repeatable)."
+        ),
+    ] = None,
+    keep_names: Annotated[
+        bool, typer.Option("--keep-names", help="Keep authors' names (default: pseudonymised).")
+    ] = False,
+    merges_only: Annotated[
+        bool,
+        typer.Option("--merges-only", help="Only pull requests merged as merge commits (with lead times)."),
+    ] = False,
+    max_teams: Annotated[
+        int, typer.Option("--max-teams", help="Leave out changes touching more teams than this.", min=1)
+    ] = 30,
+    lines_per_day: Annotated[
+        float, typer.Option("--lines-per-day", help="Changed lines that make one day of effort.", min=1)
+    ] = 100.0,
+    system_depth: Annotated[
+        int, typer.Option("--system-depth", help="Directory levels that name a system.", min=1)
+    ] = 1,
+) -> None:
+    """Pull requests (or commits) of a git history as tickets, with CODEOWNERS teams."""
+    from orgfriction.importers.git import import_git
+
+    _existing(source, "repository or log file")
+    with _status(f"Importing {source}"):
+        result = import_git(
+            source,
+            codeowners=_existing(codeowners, "CODEOWNERS file") if codeowners else None,
+            team_map=_existing(team_map, "team map") if team_map else None,
+            exclude_authors=tuple(exclude_author) if exclude_author is not None else (r"\[bot\]$",),
+            keep_names=keep_names,
+            max_teams=max_teams,
+            lines_per_day=lines_per_day,
+            system_depth=system_depth,
+            merges_only=merges_only,
+        )
+        written = result.write(out_dir)
+    _print_import(result, written)
+
+
+@import_app.command("events")
+@_friendly_errors
+def import_events_command(
+    source: Annotated[Path, typer.Argument(help="Event log: .csv, .csv.gz, .xes or .xes.gz.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Dataset folder to write (replaced atomically).")],
+    case: Annotated[str | None, typer.Option("--case", help="Column (attribute) of the case id.")] = None,
+    timestamp: Annotated[
+        str | None, typer.Option("--timestamp", help="Column (attribute) of the event's time.")
+    ] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="Column (attribute) of the team, e.g. org:group.")
+    ] = None,
+    activity: Annotated[
+        str | None, typer.Option("--activity", help="Column (attribute) of the activity.")
+    ] = None,
+    time_format: Annotated[
+        str | None,
+        typer.Option("--time-format", help="strftime format of every timestamp, e.g. '%d/%m/%Y %H:%M'."),
+    ] = None,
+    resolved_activity: Annotated[
+        str | None,
+        typer.Option("--resolved-activity", help="Activity that resolves a case (default: its last event)."),
+    ] = None,
+    effort_days: Annotated[
+        float, typer.Option("--effort-days", help="Effort given to every case (logs record none).", min=0)
+    ] = 1.0,
+) -> None:
+    """Cases of an incident or ticket event log as tickets; changes of team as handoffs."""
+    from orgfriction.importers.events import import_events
+
+    _existing(source, "event log")
+    with _status(f"Importing {source}"):
+        result = import_events(
+            source,
+            case=case,
+            timestamp=timestamp,
+            team=team,
+            activity=activity,
+            time_format=time_format,
+            resolved_activity=resolved_activity,
+            effort_days=effort_days,
+        )
+        written = result.write(out_dir)
+    _print_import(result, written)
+
+
+@import_app.command("jira")
+@_friendly_errors
+def import_jira_command(
+    source: Annotated[Path, typer.Argument(help="Jira CSV export (all fields).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Dataset folder to write (replaced atomically).")],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="TOML file: which columns hold team, effort, impact, ...")
+    ] = None,
+) -> None:
+    """Issues of a Jira CSV export as tickets, mapped by --mapping."""
+    from orgfriction.importers.jira import JiraMapping, import_jira
+
+    _existing(source, "Jira export")
+    fields = JiraMapping.from_toml(_existing(mapping, "mapping file")) if mapping else JiraMapping()
+    with _status(f"Importing {source}"):
+        result = import_jira(source, mapping=fields)
+        written = result.write(out_dir)
+    _print_import(result, written)
+
+
+def _print_import(result: Any, written: Path) -> None:
+    rows = result.report.get("rows", {})
+    out.print(
+        f"Wrote {written}: "
+        + ", ".join(f"{name} {n:,}" for name, n in rows.items())
+        + "; report in import_report.json.",
+        markup=False,
+    )
+    for reason, n in result.report.get("left_out", {}).items():
+        if n:
+            out.print(f"Left out {n:,} changes: {reason}.", markup=False)
+    for warning in result.report.get("warnings", []):
+        err.print(f"warning: {warning}", markup=False)
+
+
 def _print_dataset_summary(dataset: Dataset) -> None:
     counts = dataset.counts()
     table = Table(title=f"{dataset.source}: valid", show_edge=False)

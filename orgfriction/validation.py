@@ -16,7 +16,7 @@ from orgfriction.errors import MAX_PROBLEMS_SHOWN, DataError, Problem
 from orgfriction.io import ROW, RawTable
 from orgfriction.schema import OUTCOMES, TABLES, ColumnSpec, TableSpec
 
-__all__ = ["ValidatedTables", "validate_tables"]
+__all__ = ["ValidatedTables", "parse_iso_datetime", "validate_tables"]
 
 PROBLEM_SCHEMA = {
     "file": pl.String,
@@ -201,7 +201,7 @@ def _finish_datetimes(checked: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
         leftover = checked.with_row_index("__position").filter(present & value.is_null())
         if leftover.is_empty():
             continue
-        slow = leftover.select(_parse_datetime(pl.col(col.name).str.strip_chars())).to_series()
+        slow = leftover.select(parse_iso_datetime(pl.col(col.name).str.strip_chars())).to_series()
         filled = checked.get_column(_parsed(col.name)).clone().scatter(leftover["__position"], slow)
         checked = checked.with_columns(filled)
     return checked
@@ -296,7 +296,7 @@ def _native_cast(source: pl.Expr, dtype: pl.DataType, col: ColumnSpec) -> pl.Exp
     return pl.when(number.is_finite()).then(number)
 
 
-def _parse_datetime(text: pl.Expr) -> pl.Expr:
+def parse_iso_datetime(text: pl.Expr) -> pl.Expr:
     """ISO 8601 text to naive UTC timestamps; anything else gives null."""
     well_formed = text.str.contains(_TIMESTAMP_SHAPE)
     full = (
