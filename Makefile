@@ -32,8 +32,8 @@ browser:  ## Debian's chromium and chromedriver, for the real-browser tests
 	fi
 
 lint: install
-	$(BIN)/ruff check orgfriction app tests benchmarks
-	$(BIN)/ruff format --check orgfriction app tests benchmarks
+	$(BIN)/ruff check orgfriction app tests benchmarks scripts
+	$(BIN)/ruff format --check orgfriction app tests benchmarks scripts
 
 typecheck: install
 	$(BIN)/mypy
@@ -49,6 +49,7 @@ benchmark: install
 	$(BIN)/python benchmarks/bench_sample_and_load.py
 	$(BIN)/python benchmarks/bench_analyze.py
 	$(BIN)/python benchmarks/bench_optimize.py
+	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/load_app.py
 

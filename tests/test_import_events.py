@@ -122,8 +122,8 @@ def test_xes_and_gzipped_csv_give_the_same_cases(csv_log, tmp_path):
 def test_a_named_resolution_activity_and_options(tmp_path):
     path = tmp_path / "service.csv"
     path.write_text(
-        "Ticket;When;Queue;Step\nT1;29/2/2016 01:16;Desk;Open\nT1;1/3/2016 09:00;Net;Resolve\nT1;3/3/2016 09:00;Desk;Close\n"
-        "T2;2/3/2016 10:00;Desk;Open\n"
+        "Ticket;When;Queue;Step\nT1;29/2/2016 01:16;Desk;Open\nT1;1/3/2016 09:00;Net;Resolve\n"
+        "T1;3/3/2016 09:00;Desk;Close\nT2;2/3/2016 10:00;Desk;Open\n"
     )
     result = import_events(
         path,

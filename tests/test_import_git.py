@@ -105,7 +105,9 @@ def test_a_repository_gives_pull_requests_with_lead_times_and_the_owners_then_in
     assert pr1["ticket_kind"] == "pull_request"
     assert pr1["created_at"] == datetime(2025, 1, 2, 9)  # the first branch commit's author date
     assert pr1["resolved_at"] == datetime(2025, 1, 5, 12)  # the merge's commit date
-    assert pr1["commits"] == 3 and pr1["lines_changed"] == 40 and pr1["files_changed"] == 2
+    assert pr1["commits"] == 3
+    assert pr1["lines_changed"] == 40
+    assert pr1["files_changed"] == 2
     assert pr1["owner_team"] == "core"  # 30 (+1) lines of app.py against 10 (+1) of web
     assert pr1["effort_days"] == pytest.approx(0.4)  # 40 lines / 100 a day
     assert direct["ticket_kind"] == "commit"
@@ -132,7 +134,10 @@ def test_names_are_pseudonymised_unless_kept(repo):
     hidden = import_git(repo.path).frames["tickets"]
     assert set(hidden["author"]) <= {"author-0001", "author-0002"}
     text = hidden.write_csv()
-    assert "Bob" not in text and "bobbyte" not in text and "Ada" not in text and "pat" not in text
+    assert "Bob" not in text
+    assert "bobbyte" not in text
+    assert "Ada" not in text
+    assert "pat" not in text
     assert _tickets(import_git(repo.path))["PR-1"]["title"] == "Merge pull request #1: Add the app"
     kept = import_git(repo.path, keep_names=True)
     assert _tickets(kept)["PR-1"]["author"] == "Bob Byte"
@@ -183,7 +188,8 @@ def test_plain_code_maat_logs_are_single_commits(tmp_path):
     result = import_git(log, codeowners=owners)
     tickets = _tickets(result)
     assert set(tickets) == {"586b4eb", "1d9c2b1"}
-    assert tickets["1d9c2b1"]["owner_team"] == "web" and tickets["1d9c2b1"]["lines_changed"] == 5
+    assert tickets["1d9c2b1"]["owner_team"] == "web"
+    assert tickets["1d9c2b1"]["lines_changed"] == 5
     assert result.report["lead_times"] is False
     assert result.report["layout"] == "plain"
 

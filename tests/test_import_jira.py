@@ -28,11 +28,13 @@ def test_fields_are_mapped_and_typed(result):
     assert first["created_at"] == datetime(2025, 2, 3, 9, 15)  # 03/Feb/25 9:15 AM
     assert first["resolved_at"] == datetime(2025, 2, 14, 16, 40)  # 14/Feb/25 4:40 PM
     assert first["effort_days"] == 0.5  # 14,400 s of an 8-hour day
-    assert first["impact_usd"] == 12000 and first["occurrences"] == 37
+    assert first["impact_usd"] == 12000
+    assert first["occurrences"] == 37
     assert first["evidence_url"].endswith("/button.png")  # the attachment's URL
     assert tickets["SHOP-102"]["evidence_url"] == "https://replay.example.com/s/8812"  # a link field
     assert tickets["SHOP-106"]["resolved_at"] is None  # open
-    assert tickets["SHOP-107"]["owner_team"] is None and tickets["SHOP-107"]["effort_days"] is None
+    assert tickets["SHOP-107"]["owner_team"] is None
+    assert tickets["SHOP-107"]["effort_days"] is None
 
 
 def test_repeated_columns_links_and_signoffs(result):

@@ -6,11 +6,22 @@ whose ``write(out)`` validates the tables as ``orgfriction validate`` would and 
 
 * :func:`import_git`: a git repository or exported log, with CODEOWNERS teams;
 * :func:`import_events`: incident or ticket event logs (CSV, gzipped CSV, XES);
-* :func:`import_jira`: Jira's CSV export, with a mapping of its fields.
+* :func:`import_jira`: Jira's CSV export, with a :class:`JiraMapping` of its fields.
 """
 
 from orgfriction.importers._common import REPORT_FILE, ImportResult
 from orgfriction.importers.codeowners import parse_codeowners
+from orgfriction.importers.events import handover_of_work, import_events
 from orgfriction.importers.git import import_git
+from orgfriction.importers.jira import JiraMapping, import_jira
 
-__all__ = ["REPORT_FILE", "ImportResult", "import_git", "parse_codeowners"]
+__all__ = [
+    "REPORT_FILE",
+    "ImportResult",
+    "JiraMapping",
+    "handover_of_work",
+    "import_events",
+    "import_git",
+    "import_jira",
+    "parse_codeowners",
+]
