@@ -57,7 +57,7 @@ def lines(n: int) -> str:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Repo:
     """main: CODEOWNERS v1 (Jan 1); PR #1 (branch from Jan 2, merged Jan 5) touching core and web;
-    a direct commit (Jan 6); CODEOWNERS v2 (Jan 7) giving web/api to api and a person; PR #2
+    two direct commits (Jan 6), one of them to web/api/ while web still owned it; CODEOWNERS v2 (Jan 7) giving web/api to api and a person; PR #2
     (Jan 8 → Jan 10) touching web/api; a bot's commit (Jan 11)."""
     r = Repo(tmp_path_factory.mktemp("git") / "repo")
     r.commit({".github/CODEOWNERS": OWNERS_V1, "README": "hi\n"}, "Start", when="2025-01-01T10:00:00+00:00")
@@ -75,6 +75,7 @@ def repo(tmp_path_factory) -> Repo:
         when="2025-01-05T12:00:00+00:00",
     )
     r.commit({"web/style.css": lines(4)}, "Fix the colours (#7)", when="2025-01-06T08:00:00+02:00")
+    r.commit({"web/api/old.py": lines(3)}, "An API stub (#8)", when="2025-01-06T09:00:00+00:00")
     r.commit({".github/CODEOWNERS": OWNERS_V2}, "Give the API its owners", when="2025-01-07T10:00:00+00:00")
     r.git("checkout", "-q", "-b", "api")
     r.commit({"web/api/handler.py": lines(500)}, "Add the API", when="2025-01-08T09:00:00+00:00")
@@ -100,7 +101,7 @@ def test_a_repository_gives_pull_requests_with_lead_times_and_the_owners_then_in
     result = import_git(repo.path)
     tickets = _tickets(result)
     # "Start" and the CODEOWNERS change touch no owned file; the bot's commit is left out
-    assert set(tickets) == {"PR-1", "PR-2", "PR-7"}
+    assert set(tickets) == {"PR-1", "PR-2", "PR-7", "PR-8"}
     pr1, pr2, direct = tickets["PR-1"], tickets["PR-2"], tickets["PR-7"]
     assert pr1["ticket_kind"] == "pull_request"
     assert pr1["created_at"] == datetime(2025, 1, 2, 9)  # the first branch commit's author date
@@ -119,6 +120,8 @@ def test_a_repository_gives_pull_requests_with_lead_times_and_the_owners_then_in
     teams = result.frames["ticket_teams"]
     assert teams.filter(pl.col("ticket_id") == "PR-2")["team"].to_list() == ["api", "people-0001"]
     assert teams.filter(pl.col("ticket_id") == "PR-1")["team"].to_list() == ["core", "web"]
+    # PR-8 changed web/api/ before v2 gave it to api: web owned it then
+    assert teams.filter(pl.col("ticket_id") == "PR-8")["team"].to_list() == ["web"]
     signoffs = result.frames["signoffs"].sort("ticket_id", "team")
     assert signoffs.select("ticket_id", "team", "outcome").rows() == [
         ("PR-1", "web", "approved"),
@@ -153,7 +156,10 @@ def test_an_exported_log_imports_like_the_repository_with_one_codeowners(repo, t
     owners.write_text(OWNERS_V2)
     result = import_git(exported, codeowners=owners)
     tickets = _tickets(result)
-    assert set(tickets) == {"PR-1", "PR-2", "PR-7"}
+    assert set(tickets) == {"PR-1", "PR-2", "PR-7", "PR-8"}
+    # today's CODEOWNERS applied to the old change: two owner teams where there was one
+    teams = result.frames["ticket_teams"].filter(pl.col("ticket_id") == "PR-8")["team"].to_list()
+    assert teams == ["api", "people-0001"]
     assert tickets["PR-1"]["created_at"] == datetime(2025, 1, 2, 9)
     assert any("One CODEOWNERS file was applied" in w for w in result.report["warnings"])
     with pytest.raises(DataError, match="--codeowners"):
@@ -163,9 +169,9 @@ def test_an_exported_log_imports_like_the_repository_with_one_codeowners(repo, t
 def test_merges_only_and_the_team_limit(repo):
     only = import_git(repo.path, merges_only=True)
     assert set(_tickets(only)) == {"PR-1", "PR-2"}
-    assert only.report["left_out"]["single commits (merges_only)"] == 4
+    assert only.report["left_out"]["single commits (merges_only)"] == 5
     narrow = import_git(repo.path, max_teams=1)
-    assert set(_tickets(narrow)) == {"PR-7"}
+    assert set(_tickets(narrow)) == {"PR-7", "PR-8"}
     assert narrow.report["left_out"]["touching more than 1 teams"] == 2
 
 
@@ -198,7 +204,7 @@ def test_the_written_folder_validates(repo, tmp_path):
     out = tmp_path / "out"
     import_git(repo.path).write(out)
     dataset = load(out)
-    assert dataset.tickets.height == 3
+    assert dataset.tickets.height == 4
     assert (out / "import_report.json").exists()
 
 
