@@ -34,6 +34,12 @@ def run_step(code: str, *args: object) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile by the nearest-rank method."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
 def machine() -> str:
     return f"{platform.machine()}, Python {platform.python_version()}"
 

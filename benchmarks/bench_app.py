@@ -20,15 +20,9 @@ import time
 from pathlib import Path
 
 from _dash_requests import Payloads, requests_for
-from _harness import ROOT, machine, write_section
+from _harness import ROOT, machine, percentile, write_section
 
 sys.path.insert(0, str(ROOT))
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile by the nearest-rank method."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def main() -> None:

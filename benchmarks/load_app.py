@@ -32,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 from _dash_requests import Payloads, Request, requests_for
-from _harness import ROOT, machine, write_section
+from _harness import ROOT, machine, percentile, write_section
 
 sys.path.insert(0, str(ROOT))
 
@@ -73,11 +73,6 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], limit: float = 300
             return
         time.sleep(0.5)
     sys.exit(f"the server did not answer within {limit:.0f} s")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def main() -> None:

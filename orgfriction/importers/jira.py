@@ -44,6 +44,7 @@ import polars as pl
 
 from orgfriction.errors import ConfigError, DataError, Problem
 from orgfriction.importers._common import ImportResult, counts, open_text
+from orgfriction.schema import TABLES
 from orgfriction.validation import parse_iso_datetime
 
 __all__ = ["JiraMapping", "import_jira"]
@@ -305,17 +306,7 @@ def _url(value: str) -> str | None:
 
 def _build(frame: pl.DataFrame, mapping: JiraMapping, path: Path) -> ImportResult:
     tickets = frame.select(
-        "ticket_id",
-        "title",
-        "created_at",
-        "resolved_at",
-        "owner_team",
-        "effort_days",
-        "impact_usd",
-        "occurrences",
-        "problem",
-        "suggested_fix",
-        "evidence_url",
+        *TABLES["tickets"].schema,
         pl.col("linked_issues").list.join(";").replace("", None).alias("linked_issues"),
     )
     owner_of = frame.select(pl.col("ticket_id").alias("linked"), pl.col("owner_team").alias("linked_team"))
