@@ -11,14 +11,16 @@ Examples
 300
 """
 
-from orgfriction import explore, figures
+from orgfriction import explore, figures, importers
 from orgfriction._version import __version__ as __version__
 from orgfriction.analysis import Analysis, analyze
 from orgfriction.config import Config
 from orgfriction.dataset import Dataset, load
 from orgfriction.errors import ConfigError, DataError, OrgfrictionError, Problem
 from orgfriction.metrics import ticket_basics
+from orgfriction.optimize import Plan, optimize
 from orgfriction.overview import overview_counts, quarterly_counts
+from orgfriction.report import report_html, write_report
 from orgfriction.review import DECISIONS, ReviewConflict, ReviewError, ReviewStore
 from orgfriction.sample import SampleCompany, generate_sample, write_sample
 from orgfriction.whatif import (
@@ -43,6 +45,7 @@ __all__ = [
     "MergeSystems",
     "MergeTeams",
     "OrgfrictionError",
+    "Plan",
     "PlatformTeam",
     "Problem",
     "RelaxSignoff",
@@ -57,9 +60,13 @@ __all__ = [
     "analyze",
     "explore",
     "generate_sample",
+    "importers",
     "load",
+    "optimize",
     "overview_counts",
     "quarterly_counts",
+    "report_html",
     "ticket_basics",
+    "write_report",
     "write_sample",
 ]

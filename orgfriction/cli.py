@@ -313,6 +313,49 @@ def optimize(
     out.print(f"Wrote {out_file}.", markup=False)
 
 
+@app.command()
+@_friendly_errors
+def report(
+    data: Annotated[Path, typer.Argument(help="Dataset folder (tickets.csv, ticket_teams.csv, ...).")],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="HTML file to write (self-contained; replaced atomically).")
+    ],
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Also print the report to this PDF (headless chromium).")
+    ] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also write each chart as a PNG into this folder (kaleido).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Clusters and suggestions shown.", min=1)] = 5,
+    title: Annotated[str | None, typer.Option("--title", help="The report's title.")] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="TOML file of analysis settings (see the README).")
+    ] = None,
+) -> None:
+    """Write the leadership report: one HTML file that opens offline, optionally a PDF and PNGs."""
+    from orgfriction.analysis import analyze as run_analysis
+    from orgfriction.report import find_chromium, write_pdf, write_pngs, write_report
+
+    config = Config.from_toml(config_file) if config_file else Config()
+    if pdf or png:
+        find_chromium()  # before the work: say at once when it cannot be done
+    with _status(f"Loading {data}"):
+        dataset = load(data)
+    with _status(f"Analysing {dataset.tickets.height:,} tickets"):
+        analysis = run_analysis(dataset, config)
+    with _status("Writing the report"):
+        write_report(analysis, out_file, top=top, title=title)
+    out.print(f"Wrote {out_file}.", markup=False)
+    if pdf:
+        with _status("Printing the PDF"):
+            write_pdf(out_file, pdf)
+        out.print(f"Wrote {pdf}.", markup=False)
+    if png:
+        with _status("Drawing the charts"):
+            paths = write_pngs(analysis, png)
+        out.print(f"Wrote {len(paths)} charts to {png}.", markup=False)
+
+
 import_app = typer.Typer(
     help="Turn real data (git + CODEOWNERS, event logs, Jira exports) into a dataset folder.",
     no_args_is_help=True,

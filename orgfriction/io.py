@@ -26,6 +26,7 @@ from orgfriction.schema import TABLES
 __all__ = [
     "ROW",
     "RawTable",
+    "atomic_file",
     "atomic_output_dir",
     "find_table_files",
     "read_table",
@@ -232,16 +233,28 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
 
 def write_table_atomic(frame: pl.DataFrame, path: Path) -> Path:
     """Write one table (format by suffix) so that ``path`` is either the old file or the whole new one."""
+    with atomic_file(path) as tmp:
+        write_table(frame, tmp)
+    return path
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` that replaces it when the block succeeds (with the
+    permissions of an ordinary new file); a failed block leaves ``path`` as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
+    tmp = Path(name)
     try:
-        write_table(frame, Path(tmp))
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes it private; the output is an ordinary file
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return path
 
 
 def write_analysis_outputs(

@@ -57,8 +57,9 @@ def lines(n: int) -> str:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Repo:
     """main: CODEOWNERS v1 (Jan 1); PR #1 (branch from Jan 2, merged Jan 5) touching core and web;
-    two direct commits (Jan 6), one of them to web/api/ while web still owned it; CODEOWNERS v2 (Jan 7) giving web/api to api and a person; PR #2
-    (Jan 8 → Jan 10) touching web/api; a bot's commit (Jan 11)."""
+    two direct commits (Jan 6), one of them to web/api/ while web still owned it; CODEOWNERS v2
+    (Jan 7) giving web/api to api and a person; PR #2 (Jan 8 → Jan 10) touching web/api; a bot's
+    commit (Jan 11)."""
     r = Repo(tmp_path_factory.mktemp("git") / "repo")
     r.commit({".github/CODEOWNERS": OWNERS_V1, "README": "hi\n"}, "Start", when="2025-01-01T10:00:00+00:00")
     r.git("checkout", "-q", "-b", "feature")

@@ -22,6 +22,7 @@ def test_public_api_list():
         "MergeSystems",
         "MergeTeams",
         "OrgfrictionError",
+        "Plan",
         "PlatformTeam",
         "Problem",
         "RelaxSignoff",
@@ -36,10 +37,14 @@ def test_public_api_list():
         "explore",
         "figures",
         "generate_sample",
+        "importers",
         "load",
+        "optimize",
         "overview_counts",
         "quarterly_counts",
+        "report_html",
         "ticket_basics",
+        "write_report",
         "write_sample",
     ]
     assert all(hasattr(orgfriction, name) for name in orgfriction.__all__)
