@@ -123,7 +123,7 @@ def report_html(analysis: Analysis, *, top: int = 5, title: str | None = None) -
         _intro(analysis),
         _headline(analysis),
         "<h2>Trend</h2>",
-        _figure(charts["trend"], "figure-trend"),
+        _figure(charts["trend"], "figure-trend") if _has_lead_times(analysis) else "",
         _figure(charts["tickets_per_quarter"], "figure-tickets-per-quarter"),
         "<h2>Where the boundaries block simple fixes</h2>",
         _clusters(analysis, top, charts["clusters"]),
@@ -228,9 +228,14 @@ def _intro(analysis: Analysis) -> str:
     return text + notes
 
 
+def _has_lead_times(analysis: Analysis) -> bool:
+    return analysis.blocked_basis == "lead_time"
+
+
 def _headline(analysis: Analysis) -> str:
     summary = analysis.summary()
     counts, headline = summary["counts"], summary["headline"]
+    timed = _has_lead_times(analysis)
     overview = overview_counts(analysis.dataset, config=analysis.config)
     simple, multi = counts["simple_fixes"], overview["multi_team_simple_fixes"]
     delegable = headline["delegable_share"]
@@ -250,20 +255,20 @@ def _headline(analysis: Analysis) -> str:
         ),
         (
             "Simple fix, one team",
-            _days(headline["median_lead_time_days_simple_single_team"]),
-            "median lead time",
+            _days(headline["median_lead_time_days_simple_single_team"] if timed else None),
+            "median lead time" if timed else "no lead times in the data",
             "headline-lead-single",
         ),
         (
             "Simple fix, 2+ teams",
-            _days(headline["median_lead_time_days_simple_multi_team"]),
-            "median lead time",
+            _days(headline["median_lead_time_days_simple_multi_team"] if timed else None),
+            "median lead time" if timed else "no lead times in the data",
             "headline-lead-multi",
         ),
         (
             "Cost of delay",
-            _money(headline["cost_of_delay_usd"]),
-            f"of {counts['blocked_simple_fixes']:,} blocked simple fixes",
+            _money(headline["cost_of_delay_usd"] if timed else None),
+            f"of {counts['blocked_simple_fixes']:,} blocked simple fixes" if timed else "needs lead times",
             "headline-cost",
         ),
     ]
@@ -288,15 +293,22 @@ def _clusters(analysis: Analysis, top: int, chart: go.Figure) -> str:
     ]
     for row in clusters.iter_rows(named=True):
         teams = row["teams"].split(";")
-        p_value = "no test without lead times" if row["p_value"] is None else f"p = {row['p_value']:.2g}"
-        comparable = row["comparable_blocked_share"]
-        sentence = (
-            f"{_join(teams)} shared {row['coordinated_simple']:,} simple fixes and "
-            f"{row['blocked_simple']:,} of them were blocked ({row['blocked_share']:.0%}"
-            + (f", against {comparable:.0%} for comparable fixes" if comparable is not None else "")
-            + f"), in {row['periods_recurring']} of {row['periods_total']} quarters ({p_value}); "
-            f"cost of delay {_money(row['cost_of_delay_usd'])}."
-        )
+        if _has_lead_times(analysis):
+            p_value = "no test" if row["p_value"] is None else f"p = {row['p_value']:.2g}"
+            comparable = row["comparable_blocked_share"]
+            sentence = (
+                f"{_join(teams)} shared {row['coordinated_simple']:,} simple fixes and "
+                f"{row['blocked_simple']:,} of them were blocked ({row['blocked_share']:.0%}"
+                + (f", against {comparable:.0%} for comparable fixes" if comparable is not None else "")
+                + f"), in {row['periods_recurring']} of {row['periods_total']} quarters ({p_value}); "
+                f"cost of delay {_money(row['cost_of_delay_usd'])}."
+            )
+        else:
+            sentence = (
+                f"{_join(teams)} had to work together on {row['coordinated_simple']:,} simple fixes, in "
+                f"{row['periods_recurring']} of {row['periods_total']} quarters (without lead times, "
+                "how much this slowed them down is unknown)."
+            )
         evidence = _evidence(analysis, row["evidence_tickets"], titles)
         badge = '<span class="badge">confident</span>' if row["confident"] else ""
         parts.append(

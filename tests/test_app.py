@@ -437,3 +437,17 @@ def test_memo_computes_a_view_once_for_concurrent_requests(dash_app):
     for i in range(MEMO_SIZE):
         app_state.memo(("other", i), object)
     assert app_state.memo("k", object) is not got[0]  # the oldest went when the memo filled up
+
+
+def test_overview_without_lead_times_shows_no_lead_times(tmp_path):
+    from pathlib import Path
+
+    from orgfriction import importers
+
+    real = Path(__file__).resolve().parent.parent / "sample_data" / "real" / "git" / "istio"
+    dataset = importers.import_git(real / "gitlog.txt.gz", codeowners=real / "CODEOWNERS").dataset()
+    app = create_app(dataset, store=tmp_path / "d.db")
+    layout = json.dumps(_layout(app, "overview"))
+    assert "no lead times in the data" in layout
+    assert "0.0 days" not in layout
+    assert "needs lead times" in layout

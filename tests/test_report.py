@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from orgfriction import Dataset, analyze
+from orgfriction import Dataset, analyze, importers
 from orgfriction.cli import app
 from orgfriction.report import report_html
 
@@ -188,3 +188,18 @@ def test_the_report_renders_offline_in_chromium_without_network_requests(tmp_pat
     assert requests
     assert [u for u in requests if not u.startswith(("file://", "data:", "about:", "blob:"))] == []
     assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")] == []
+
+
+def test_without_lead_times_the_report_claims_no_delay():
+    real = SAMPLE_DATA / "real" / "git" / "istio"
+    imported = importers.import_git(real / "gitlog.txt.gz", codeowners=real / "CODEOWNERS")
+    analysis = analyze(imported.dataset())
+    assert analysis.blocked_basis == "coordinated"
+    document = report_html(analysis)
+    text = " ".join(_text(document).split())
+    assert "Simple fix, one team – no lead times in the data" in text
+    assert "Cost of delay – needs lead times" in text
+    assert 'id="figure-trend"' not in document  # a lead-time chart of zeros would mislead
+    first = analysis.clusters.row(0, named=True)
+    assert f"had to work together on {first['coordinated_simple']:,} simple fixes" in text
+    assert "were blocked" not in text

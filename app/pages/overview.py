@@ -24,6 +24,8 @@ def layout(**_query: str) -> html.Div:
     limit = app_state.config.simple_effort_days
     delegable = headline["delegable_share"]
     blocked = summary["counts"]["blocked_simple_fixes"]
+    timed = summary["blocked_basis"] == "lead_time"  # without lead times, 0 days would mislead
+    untimed = "no lead times in the data"
     return html.Div(
         [
             html.H2("Overview"),
@@ -54,20 +56,20 @@ def layout(**_query: str) -> html.Div:
                     card("Simple fixes needing 2+ teams", f"{multi:,}", share, "overview-multi-team"),
                     card(
                         "Simple fix, one team",
-                        days(headline["median_lead_time_days_simple_single_team"]),
-                        "median lead time",
+                        days(headline["median_lead_time_days_simple_single_team"] if timed else None),
+                        "median lead time" if timed else untimed,
                         "overview-lead-single",
                     ),
                     card(
                         "Simple fix, 2+ teams",
-                        days(headline["median_lead_time_days_simple_multi_team"]),
-                        "median lead time",
+                        days(headline["median_lead_time_days_simple_multi_team"] if timed else None),
+                        "median lead time" if timed else untimed,
                         "overview-lead-multi",
                     ),
                     card(
                         "Cost of delay",
-                        money(headline["cost_of_delay_usd"]),
-                        f"of {blocked:,} blocked simple fixes",
+                        money(headline["cost_of_delay_usd"] if timed else None),
+                        f"of {blocked:,} blocked simple fixes" if timed else "needs lead times",
                         "overview-cost",
                     ),
                 ],
