@@ -184,6 +184,15 @@ def test_a_truncated_xes_names_the_line(tmp_path):
     assert caught.value.first.row is not None
 
 
+def test_a_resolution_activity_that_never_happens_is_an_error(csv_log, tmp_path):
+    with pytest.raises(DataError, match="no event has the activity 'Resolve'"):
+        import_events(csv_log, resolved_activity="Resolve")
+    bare = tmp_path / "bare.csv"
+    bare.write_text("case,timestamp,team\n1,2025-01-01,A\n")
+    with pytest.raises(DataError, match="needs an activity column"):
+        import_events(bare, resolved_activity="Closed")
+
+
 def test_an_unknown_column_option(csv_log):
     with pytest.raises(DataError, match="there is no column 'group' \\(--team\\)"):
         import_events(csv_log, team="group")

@@ -115,10 +115,34 @@ def import_events(
         ) from None
     if raw.is_empty():
         raise DataError([Problem(label, "the log has no events.", "give a log with at least one event.")])
+    if resolved_activity is not None:
+        _check_resolution(raw, columns, resolved_activity, label)
     events = _parse_times(raw, columns["timestamp"], time_format, label, where)
     return _build(
         events, path, columns, resolved_activity=resolved_activity, effort_days=effort_days, where=where
     )
+
+
+def _check_resolution(raw: pl.DataFrame, columns: dict[str, str | None], activity: str, label: str) -> None:
+    """A named resolution activity must exist: otherwise every case would silently stay open."""
+    if columns["activity"] is None:
+        hint = "name the activity column with --activity NAME, or leave out --resolved-activity."
+        raise DataError(
+            [Problem(label, "--resolved-activity needs an activity column, and none was found.", hint)]
+        )
+    if not raw.filter(pl.col("activity") == activity).height:
+        seen = raw["activity"].drop_nulls().unique().sort().head(20).to_list()
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    f"no event has the activity {activity!r} (--resolved-activity).",
+                    f"the activities include: {', '.join(map(str, seen))}.",
+                    column=columns["activity"],
+                    value=activity,
+                )
+            ]
+        )
 
 
 def handover_of_work(handoffs: pl.DataFrame) -> pl.DataFrame:
