@@ -237,3 +237,15 @@ def test_a_truncated_gzip_is_a_clear_error(tmp_path):
     owners.write_text("* @org/all\n")
     with pytest.raises(DataError, match="cannot gunzip"):
         import_git(log, codeowners=owners)
+
+
+def test_a_repository_without_codeowners(tmp_path):
+    bare = Repo(tmp_path / "bare")
+    bare.commit({"a.txt": "hi\n"}, "First", when="2025-02-01T10:00:00+00:00")
+    with pytest.raises(DataError, match="no change is left to import \\(1 no file with an owner team\\)"):
+        import_git(bare.path)
+    team_map = tmp_path / "team_map.csv"
+    team_map.write_text("author,team\nAda Lovelace,platform\n")
+    result = import_git(bare.path, team_map=team_map)
+    assert result.frames["tickets"]["owner_team"].to_list() == ["platform"]
+    assert "The repository has no CODEOWNERS" in result.report["warnings"][0]

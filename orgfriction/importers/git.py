@@ -192,6 +192,18 @@ def _build(
     left_out["no file with an owner team"] = no_owner.height
     keep = per_team.join(too_many, on="key", how="anti").select("key").unique()
     tickets = tickets.join(keep, on="key", how="semi")
+    if tickets.is_empty():
+        why = ", ".join(f"{n:,} {reason}" for reason, n in left_out.items() if n) or "no change at all"
+        raise DataError(
+            [
+                Problem(
+                    str(report["source"]),
+                    f"no change is left to import ({why}).",
+                    "give a CODEOWNERS file that covers the changed files (--codeowners FILE), a team map "
+                    "for the unowned ones (--team-map FILE), or fewer exclusions.",
+                )
+            ]
+        )
     sizes = changes.group_by("key").agg(
         pl.col("lines").sum().alias("lines_changed"), pl.col("path").n_unique().alias("files_changed")
     )
@@ -308,7 +320,8 @@ def _owners(
     """``changes`` with a ``teams`` list: the owner teams of each path under the version in force."""
     since = [v for v, _ in versions]
     index = pl.DataFrame(
-        {"since": [s or datetime(1, 1, 1) for s in since], "version": list(range(len(versions)))}
+        {"since": [s or datetime(1, 1, 1) for s in since], "version": list(range(len(versions)))},
+        schema={"since": pl.Datetime("us"), "version": pl.Int64},
     ).sort("since")
     dated = changes.sort("resolved_at").join_asof(
         index, left_on="resolved_at", right_on="since", strategy="backward"
