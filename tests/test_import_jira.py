@@ -96,3 +96,15 @@ def test_a_missing_column_and_a_bad_mapping(tmp_path):
     mapping.write_text('effort_unit = "weeks"\n')
     with pytest.raises(ConfigError, match="effort_unit must be one of days, hours, seconds"):
         JiraMapping.from_toml(mapping)
+
+
+def test_duplicate_and_empty_keys_name_the_export_rows(tmp_path):
+    lines = (EXAMPLE / "export.csv").read_text().splitlines()
+    copy = lines[1].replace("SHOP-101", "SHOP-102", 1)
+    keyless = lines[2].replace("SHOP-102", "", 1)
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join([*lines, copy, keyless]) + "\n")
+    with pytest.raises(DataError) as caught:
+        import_jira(path)
+    located = [(p.row, p.column, p.value) for p in caught.value.problems]
+    assert located == [(11, "Issue key", None), (10, "Issue key", "SHOP-102")]

@@ -158,6 +158,7 @@ def import_jira(path: Path, *, mapping: JiraMapping | None = None) -> ImportResu
     schema["evidence_url"] = pl.String()
     schema.update({k: pl.List(pl.String) for k in lists})
     frame = pl.DataFrame(records, schema=schema)
+    _check_ids(frame, mapping, label)
     frame = _typed(frame, mapping, label)
     return _build(frame, mapping, path)
 
@@ -231,6 +232,29 @@ def _read(path: Path, label: str) -> tuple[list[str], list[tuple[int, list[str]]
                 ]
             )
     return header, rows
+
+
+def _check_ids(frame: pl.DataFrame, mapping: JiraMapping, label: str) -> None:
+    """Every issue has a key, and no key appears twice (named by the export's own rows)."""
+    problems = [
+        Problem(label, f"{mapping.id} is empty.", "every issue needs its key.", row=r, column=mapping.id)
+        for r in frame.filter(pl.col("ticket_id").is_null())["row"].head(20)
+    ]
+    first = frame.group_by("ticket_id").agg(pl.col("row").min().alias("first"))
+    again = frame.join(first, on="ticket_id").filter(pl.col("row") != pl.col("first"))
+    problems += [
+        Problem(
+            label,
+            f"issue {key} appears twice (first at row {at}).",
+            "export each issue once.",
+            row=r,
+            column=mapping.id,
+            value=key,
+        )
+        for key, r, at in again.select("ticket_id", "row", "first").head(20).iter_rows()
+    ]
+    if problems:
+        raise DataError(problems)
 
 
 def _typed(frame: pl.DataFrame, mapping: JiraMapping, label: str) -> pl.DataFrame:
