@@ -23,4 +23,11 @@ shoot suggestions /suggestions 1100
 shoot tickets /tickets 1000
 ids=$(.venv/bin/python -c "import orgfriction as o; a=o.analyze(o.load('sample_data')); print(','.join(a.suggestions.filter('feasible')['suggestion_id'].head(3)))")
 shoot what-if "/what-if?suggestions=$ids" 1000
+# the leadership report, opened from disk like a leader would
+report=$(mktemp -d)/report.html
+.venv/bin/orgfriction report sample_data --out "$report" >/dev/null
+chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=15000 --window-size=1300,1500 \
+  --user-data-dir="$(mktemp -d)" --disable-background-networking --disable-component-update \
+  --disable-sync --no-first-run --disable-quic --host-resolver-rules="MAP * ~NOTFOUND" \
+  --screenshot="docs/img/report.png" "file://$report" 2>/dev/null
 echo "wrote docs/img/*.png"
