@@ -13,7 +13,14 @@ from orgfriction.graph import team_pairs
 if TYPE_CHECKING:
     from orgfriction.analysis import Analysis
 
-__all__ = ["TICKET_TABLE_COLUMNS", "quarterly_friction", "team_profile", "team_view", "ticket_table"]
+__all__ = [
+    "TICKET_TABLE_COLUMNS",
+    "cluster_quarters",
+    "quarterly_friction",
+    "team_profile",
+    "team_view",
+    "ticket_table",
+]
 
 TICKET_TABLE_COLUMNS = (
     "priority_rank",
@@ -54,6 +61,23 @@ def quarterly_friction(analysis: Analysis) -> pl.DataFrame:
             .alias("median_lead_time_multi_team"),
         )
         .sort("quarter")
+    )
+
+
+def cluster_quarters(analysis: Analysis) -> pl.DataFrame:
+    """Per blocking cluster and quarter of creation: its shared simple fixes and how many of them
+    were blocked (rank, cluster_id, teams, quarter, shared_simple_fixes, blocked), the evidence
+    behind ``periods_recurring``. Quarters without a shared simple fix have no row."""
+    return (
+        analysis.cluster_tickets.join(analysis.tickets.select("ticket_id", "quarter"), on="ticket_id")
+        .group_by("cluster_id", "quarter")
+        .agg(
+            pl.len().cast(pl.Int64).alias("shared_simple_fixes"),
+            pl.col("blocked").sum().cast(pl.Int64).alias("blocked"),
+        )
+        .join(analysis.clusters.select("rank", "cluster_id", "teams"), on="cluster_id")
+        .select("rank", "cluster_id", "teams", "quarter", "shared_simple_fixes", "blocked")
+        .sort("rank", "quarter")
     )
 
 

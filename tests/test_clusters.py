@@ -18,6 +18,7 @@ import pytest
 
 from orgfriction import Config, Dataset, analyze
 from orgfriction.clusters import benjamini_hochberg, cmh_greater
+from orgfriction.explore import cluster_quarters
 
 QUARTER_STARTS = [datetime(2025, 1, 5), datetime(2025, 4, 5), datetime(2025, 7, 5), datetime(2025, 10, 5)]
 
@@ -88,6 +89,22 @@ def test_cluster_ids_are_stable_and_tickets_listed():
     ab_tickets = first.cluster_tickets.filter(pl.col("cluster_id") == ab_id)
     assert ab_tickets.height == 24
     assert ab_tickets["blocked"].all()
+
+
+def test_cluster_quarters_show_the_recurrence_evidence():
+    rows = cluster_quarters(analyze(_company()))
+    assert rows.select("teams", "quarter", "shared_simple_fixes", "blocked").rows() == [
+        ("a;b", "2025Q1", 6, 6),
+        ("a;b", "2025Q2", 6, 6),
+        ("a;b", "2025Q3", 6, 6),
+        ("a;b", "2025Q4", 6, 6),
+        # the burst pair's two fast shared fixes a quarter, and its 8 slow ones in 2025Q2
+        ("p;q", "2025Q1", 2, 0),
+        ("p;q", "2025Q2", 10, 8),
+        ("p;q", "2025Q3", 2, 0),
+        ("p;q", "2025Q4", 2, 0),
+    ]
+    assert rows["rank"].to_list() == [1] * 4 + [2] * 4
 
 
 def test_settings_change_what_counts():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import orgfriction
@@ -69,3 +70,15 @@ def test_app_and_notebooks_use_only_the_public_api():
         assert not private, f"{path.relative_to(ROOT)} imports {private}"
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         assert "from orgfriction." not in notebook.read_text(encoding="utf-8"), notebook.name
+
+
+def test_notebooks_are_stored_without_outputs():
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) >= 5
+    for notebook in notebooks:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = [cell for cell in cells if cell["cell_type"] == "code"]
+        assert code, notebook.name
+        for cell in code:
+            assert cell["outputs"] == [], notebook.name
+            assert cell["execution_count"] is None, notebook.name
