@@ -451,3 +451,5 @@ def test_overview_without_lead_times_shows_no_lead_times(tmp_path):
     assert "no lead times in the data" in layout
     assert "0.0 days" not in layout
     assert "needs lead times" in layout
+    assert '"overview-trend"' not in layout  # no chart of zero costs and zero-day lead times
+    assert '"overview-quarterly"' in layout

@@ -77,13 +77,20 @@ def layout(**_query: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        dcc.Graph(
-                            id="overview-trend",
-                            figure=figures.friction_trend_chart(app_state.friction),
-                            config={"displaylogo": False},
-                        ),
-                        lg=6,
+                    # without lead times there is no cost of delay and no lead time to draw
+                    *(
+                        [
+                            dbc.Col(
+                                dcc.Graph(
+                                    id="overview-trend",
+                                    figure=figures.friction_trend_chart(app_state.friction),
+                                    config={"displaylogo": False},
+                                ),
+                                lg=6,
+                            )
+                        ]
+                        if timed
+                        else []
                     ),
                     dbc.Col(
                         dcc.Graph(
@@ -91,7 +98,7 @@ def layout(**_query: str) -> html.Div:
                             figure=figures.quarterly_chart(app_state.quarterly),
                             config={"displaylogo": False},
                         ),
-                        lg=6,
+                        lg=6 if timed else 12,
                     ),
                 ]
             ),
