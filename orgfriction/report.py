@@ -84,14 +84,19 @@ h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid 
 .note { background: #fff3cd; border: 1px solid #ffe69c; padding: 0.6rem 0.9rem; border-radius: 0.4rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.875rem; margin: 0.5rem 0 1rem; }
 th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #dee2e6; vertical-align: top; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .item { border: 1px solid #dee2e6; border-radius: 0.4rem; padding: 0.6rem 0.9rem; margin: 0.8rem 0;
         break-inside: avoid; }
 .badge { display: inline-block; font-size: 0.75rem; padding: 0.1rem 0.45rem; border-radius: 0.3rem;
          background: #e9ecef; margin-left: 0.4rem; }
 .badge.warn { background: #ffe69c; }
 .figure { break-inside: avoid; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+@page { size: A4; margin: 12mm; }
+@media print { body { margin: 0; padding: 0; max-width: none; font-size: 10pt; line-height: 1.3; }
+               h1 { font-size: 18pt; } h2 { font-size: 13pt; margin-top: 1.2rem; break-after: avoid; }
+               .card { padding: 0.4rem 0.6rem; } .card .value { font-size: 1.25rem; }
+               .item { margin: 0.5rem 0; padding: 0.4rem 0.7rem; } .item p { margin: 0.3rem 0; }
+               table { font-size: 8.5pt; margin: 0.3rem 0 0.5rem; } th, td { padding: 0.15rem 0.4rem; }
                .modebar-container { display: none !important; } }
 """
 
