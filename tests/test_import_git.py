@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from orgfriction import DataError, load
+from orgfriction import ConfigError, DataError, load
 from orgfriction.importers import import_git
 from orgfriction.importers.git import PRETTY
 
@@ -182,6 +182,26 @@ def test_a_team_map_owns_the_unowned_files_of_its_authors(repo, tmp_path):
     tickets = _tickets(import_git(repo.path, team_map=team_map))
     # "Start" (README) and the CODEOWNERS change are Ada's: now the platform team's
     assert sum(t["owner_team"] == "platform" for t in tickets.values()) == 2
+
+
+def test_an_author_mapped_twice_is_an_error(repo, tmp_path):
+    team_map = tmp_path / "team_map.csv"
+    team_map.write_text("author,team\nAda Lovelace,platform\nGrace Hopper,web\nAda Lovelace,web\n")
+    with pytest.raises(DataError) as caught:
+        import_git(repo.path, team_map=team_map)
+    problem = caught.value.first
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "team_map.csv",
+        4,
+        "author",
+        "Ada Lovelace",
+    )
+    assert "first at row 2" in problem.message
+
+
+def test_an_unreadable_author_pattern_is_a_config_error(repo):
+    with pytest.raises(ConfigError, match=r"--exclude-author '\[bot' is not a regular expression"):
+        import_git(repo.path, exclude_authors=["[bot"])
 
 
 def test_plain_code_maat_logs_are_single_commits(tmp_path):

@@ -48,7 +48,7 @@ from typing import Any
 
 import polars as pl
 
-from orgfriction.errors import DataError, Problem
+from orgfriction.errors import ConfigError, DataError, Problem
 from orgfriction.importers._common import ImportResult, Pseudonyms, counts, read_text
 from orgfriction.importers.codeowners import Rule, match_paths, parse_codeowners
 from orgfriction.importers.gitlog import (
@@ -149,14 +149,13 @@ def _build(
         tickets = tickets.filter(pl.col("kind") == "pull_request")
     bots = pl.lit(False)
     for pattern in exclude_authors:
-        bots = bots | pl.col("starter").str.contains(pattern)
+        bots = bots | pl.col("starter").str.contains(_author_pattern(pattern))
     left_out["bot authors"] = tickets.filter(bots).height
     tickets = tickets.filter(~bots)
 
     # each change's owners under the CODEOWNERS version in force when its ticket landed
     changes = (
         log.changes.join(members, on="hash")
-        .join(tickets.select("key", "resolved_at"), on="key", how="semi")
         .join(log.commits.select("hash", "author"), on="hash")
         .join(tickets.select("key", "resolved_at"), on="key")
     )
@@ -416,6 +415,21 @@ def _systems(weights: pl.DataFrame, depth: int) -> tuple[pl.DataFrame, pl.DataFr
     return owners, ticket_systems
 
 
+def _author_pattern(pattern: str) -> str:
+    """``pattern`` when polars (Rust's regex syntax) can read it; a :class:`ConfigError` otherwise."""
+    try:
+        pl.Series([""], dtype=pl.String).str.contains(pattern)
+    except pl.exceptions.ComputeError as exc:
+        said = [line.removeprefix("error: ") for line in str(exc).splitlines() if line.startswith("error: ")]
+        reason = said[0] if said else "it does not parse"
+        msg = (
+            f"--exclude-author {pattern!r} is not a regular expression ({reason}).\n"
+            "  Hint: escape special characters, e.g. '\\[bot\\]$' for names ending in [bot]."
+        )
+        raise ConfigError(msg) from None
+    return pattern
+
+
 def _parse_file(path: Path) -> list[Rule]:
     return parse_codeowners(read_text(path), source=path.name)
 
@@ -461,4 +475,20 @@ def _read_team_map(path: Path) -> dict[str, str]:
                 )
             ]
         )
-    return dict(zip(frame["author"].str.strip_chars(), frame["team"].str.strip_chars(), strict=True))
+    frame = frame.with_row_index("line", offset=2).with_columns(pl.col("author", "team").str.strip_chars())
+    repeated = frame.filter(pl.col("author").is_duplicated()).sort("author", "line")
+    if repeated.height:
+        first, again = repeated.row(0, named=True), repeated.row(1, named=True)
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    f"author {again['author']!r} is mapped again (first at row {first['line']}).",
+                    "map each author to one team.",
+                    row=again["line"],
+                    column="author",
+                    value=again["author"],
+                )
+            ]
+        )
+    return dict(zip(frame["author"], frame["team"], strict=True))
