@@ -283,13 +283,16 @@ def friction_trend_chart(quarterly: pl.DataFrame) -> go.Figure:
             hovertemplate="%{x}: median %{y:.1f} days<extra>" + label + "</extra>",
         )
     fig.update_layout(
-        title="Cost of delay of blocked simple fixes, and median lead times, per quarter",
-        yaxis={"title": "Cost of delay (USD)"},
+        title="Cost of delay and median lead times per quarter",
+        yaxis={"title": "Cost of delay of blocked simple fixes (USD)"},
         yaxis2={
-            "title": "Median lead time (days)",
+            "title": "Median lead time of simple fixes (days)",
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
+            # without this, plotly.js lines its ticks up with the left axis' (1.72, 3.44, ...)
+            "tickmode": "auto",
+            "showgrid": False,
         },
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 60, "t": 50, "b": 40},

@@ -157,7 +157,15 @@ def show_team(team: str | None) -> tuple[Any, dict[str, Any]]:
             [item for label, value in facts for item in (html.Dt(label), html.Dd(value))], className="small"
         ),
         html.H6("Partners"),
-        grid(profile["partners"].head(8), "graph-partners"),
+        # the columns that matter most first: the panel is narrow and scrolls sideways
+        grid(
+            profile["partners"]
+            .head(8)
+            .select(
+                "partner", "blocked_simple", "shared_tickets", "cost_of_delay_usd", "signoffs", "coupling"
+            ),
+            "graph-partners",
+        ),
         html.H6("Worst blocked simple fixes", className="mt-3"),
         grid(profile["worst_blocked"].drop("teams").head(5), "graph-worst"),
     ]
