@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from orgfriction.graph import team_pairs
+from orgfriction.suggestions import suggestion_title
 
 if TYPE_CHECKING:
     from orgfriction.analysis import Analysis
@@ -17,6 +18,7 @@ __all__ = [
     "TICKET_TABLE_COLUMNS",
     "cluster_quarters",
     "quarterly_friction",
+    "suggestion_title",
     "team_profile",
     "team_view",
     "ticket_table",

@@ -16,7 +16,6 @@ import html
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ from orgfriction._version import __version__
 from orgfriction.errors import ConfigError
 from orgfriction.io import atomic_file
 from orgfriction.overview import overview_counts, quarterly_counts
+from orgfriction.suggestions import join_names, suggestion_title
 
 if TYPE_CHECKING:
     from orgfriction.analysis import Analysis
@@ -57,14 +57,6 @@ CHROMIUM_FLAGS = (
     "--disable-quic",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
-_KIND = {
-    "merge_teams": "Merge teams",
-    "transfer_system": "Move a system",
-    "relax_signoff": "Relax a sign-off",
-    "platform_team": "Make a team self-service",
-    "split_system": "Split a system",
-    "merge_systems": "Merge systems",
-}
 _CRITERIA = {
     "visual": "a clear visual",
     "problem": "a specific problem",
@@ -302,7 +294,7 @@ def _clusters(analysis: Analysis, top: int, chart: go.Figure) -> str:
             p_value = "no test" if row["p_value"] is None else f"p = {row['p_value']:.2g}"
             comparable = row["comparable_blocked_share"]
             sentence = (
-                f"{_join(teams)} shared {row['coordinated_simple']:,} simple fixes and "
+                f"{join_names(teams)} shared {row['coordinated_simple']:,} simple fixes and "
                 f"{row['blocked_simple']:,} of them were blocked ({row['blocked_share']:.0%}"
                 + (f", against {comparable:.0%} for comparable fixes" if comparable is not None else "")
                 + f"), in {row['periods_recurring']} of {row['periods_total']} quarters ({p_value}); "
@@ -310,7 +302,7 @@ def _clusters(analysis: Analysis, top: int, chart: go.Figure) -> str:
             )
         else:
             sentence = (
-                f"{_join(teams)} had to work together on {row['coordinated_simple']:,} simple fixes, in "
+                f"{join_names(teams)} had to work together on {row['coordinated_simple']:,} simple fixes, in "
                 f"{row['periods_recurring']} of {row['periods_total']} quarters (without lead times, "
                 "how much this slowed them down is unknown)."
             )
@@ -334,9 +326,7 @@ def _suggestions(analysis: Analysis, top: int) -> str:
         "this data. Effects are per year.</p>"
     ]
     for row in suggestions.iter_rows(named=True):
-        heading = f"{_KIND.get(row['kind'], row['kind'])}: {_join(row['subject'].split(';'))}"
-        if row["target"]:
-            heading += f" → {_join(row['target'].split(';'))}"
+        heading = suggestion_title(row["kind"], row["subject"], row["target"])
         feasible = (
             '<span class="badge">feasible</span>'
             if row["feasible"]
@@ -417,8 +407,3 @@ def _quality(analysis: Analysis) -> str:
         '<table id="quality-teams"><thead><tr><th>owner team</th><th class="num">tickets</th>'
         f'<th class="num">delegable</th></tr></thead><tbody>{team_rows}</tbody></table>'
     )
-
-
-def _join(names: Iterable[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -34,6 +34,7 @@ from kind, subject and target, so it is the same in every run on the same data.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,17 @@ from orgfriction.whatif import (
     TransferSystem,
 )
 
-__all__ = ["SUGGESTION_COLUMNS", "suggest"]
+__all__ = ["KIND_LABELS", "SUGGESTION_COLUMNS", "join_names", "suggest", "suggestion_title"]
+
+#: each kind of suggestion in words
+KIND_LABELS = {
+    "merge_teams": "Merge teams",
+    "transfer_system": "Move a system",
+    "relax_signoff": "Relax a sign-off",
+    "platform_team": "Make a team self-service",
+    "split_system": "Split a system",
+    "merge_systems": "Merge systems",
+}
 
 SUGGESTION_COLUMNS = (
     # the contract's columns (DESIGN §4)
@@ -177,7 +188,7 @@ def _merge_teams(clusters: pl.DataFrame, headcounts: dict[str, int]) -> list[_Ca
                 MergeTeams(teams),
                 row["teams"],
                 None,
-                f"{_names(teams)} shared {row['coordinated_simple']} simple fixes, "
+                f"{join_names(teams)} shared {row['coordinated_simple']} simple fixes, "
                 f"{row['blocked_simple']} of them blocked, in {row['periods_recurring']} of "
                 f"{row['periods_total']} quarters; "
                 f"{people.strip()} they would stop waiting on each other.",
@@ -380,7 +391,8 @@ def _split_systems(simulator: Simulator, config: Config) -> list[_Candidate]:
             r["system"],
             ";".join(r["parts"]),
             f"{r['system']}'s {r['tickets']} simple fixes were worked on by {len(r['parts'])} teams "
-            f"(fragmentation {r['fragmentation']:.2f}); split it into parts owned by {_names(r['parts'])}.",
+            f"(fragmentation {r['fragmentation']:.2f}); split it into parts owned by "
+            f"{join_names(r['parts'])}.",
             frozenset([*r["parts"], r["system_owner"]]),
         )
         for r in per_system.iter_rows(named=True)
@@ -390,9 +402,22 @@ def _split_systems(simulator: Simulator, config: Config) -> list[_Candidate]:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _names(teams: tuple[str, ...] | list[str]) -> str:
-    teams = list(teams)
-    return teams[0] if len(teams) == 1 else ", ".join(teams[:-1]) + " and " + teams[-1]
+def join_names(names: Iterable[str]) -> str:
+    """Names as a phrase: ``a``, ``a and b``, ``a, b and c``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def suggestion_title(kind: str, subject: str, target: str | None = None) -> str:
+    """A suggestion's heading in words, as the app and the report show it.
+
+    >>> suggestion_title("transfer_system", "referral-service", "growth-web")
+    'Move a system: referral-service → growth-web'
+    >>> suggestion_title("merge_teams", "a;b;c")
+    'Merge teams: a, b and c'
+    """
+    title = f"{KIND_LABELS.get(kind, kind.replace('_', ' '))}: {join_names(subject.split(';'))}"
+    return title + (f" → {join_names(target.split(';'))}" if target else "")
 
 
 def _merged_size(change: Change, headcounts: dict[str, int]) -> int | None:

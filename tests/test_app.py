@@ -170,6 +170,15 @@ def test_selecting_a_cluster_highlights_its_teams(dash_app, sample_analysis):
     assert first["evidence_tickets"].split(";")[0] in json.dumps(detail, cls=PlotlyJSONEncoder)
 
 
+def test_suggestions_are_titled_in_words(dash_app):
+    page = json.dumps(_layout(dash_app, "suggestions"), ensure_ascii=False)
+    assert "#1 Relax a sign-off: brand-compliance" in page
+    assert "#2 Move a system: referral-service → growth-web" in page
+    assert "#3 Merge teams: notifications-email and notifications-push" in page
+    options = _find(_layout(dash_app, "what_if"), "whatif-suggested")["options"]
+    assert options[0]["label"] == "#1 Relax a sign-off: brand-compliance"
+
+
 def test_review_decisions_are_stored_with_history_and_conflicts(dash_app, sample_analysis):
     from app import state
     from app.pages.suggestions import decide, export

@@ -13,7 +13,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
 
 from app import reviewer_name, state
 from app.components import money
-from orgfriction import DECISIONS, ReviewConflict, ReviewError
+from orgfriction import DECISIONS, ReviewConflict, ReviewError, explore
 
 dash.register_page(__name__, path="/suggestions", name="Suggestions", order=3)
 
@@ -72,9 +72,7 @@ def layout(**_query: str) -> html.Div:
 
 def _card(row: dict[str, Any], decided: dict[str, Any] | None) -> dbc.Card:
     sid = row["suggestion_id"]
-    title = f"#{row['rank']} {row['kind'].replace('_', ' ')}: {row['subject'].replace(';', ', ')}"
-    if row["target"]:
-        title += f" → {row['target'].replace(';', ', ')}"
+    title = f"#{row['rank']} {explore.suggestion_title(row['kind'], row['subject'], row['target'])}"
     effect = (
         f"{row['simple_fixes_unblocked']:,} simple fixes unblocked, "
         f"{row['days_saved_per_year']:,.0f} days and "

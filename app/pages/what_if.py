@@ -20,6 +20,7 @@ from orgfriction import (
     RelaxSignoff,
     SplitSystem,
     TransferSystem,
+    explore,
 )
 
 dash.register_page(__name__, path="/what-if", name="What-if", order=4)
@@ -37,9 +38,9 @@ def layout(suggestions: str | None = None, **_query: str) -> html.Div:
     systems = analysis.dataset.systems["system"].to_list()
     approvers = sorted(analysis.signoff_edges["approver"].unique().to_list())
     suggested = [
-        {"label": f"#{r} {k.replace('_', ' ')}: {s.replace(';', ', ')}", "value": sid}
-        for sid, r, k, s in analysis.suggestions.select(
-            "suggestion_id", "rank", "kind", "subject"
+        {"label": f"#{r} {explore.suggestion_title(k, s, t)}", "value": sid}
+        for sid, r, k, s, t in analysis.suggestions.select(
+            "suggestion_id", "rank", "kind", "subject", "target"
         ).iter_rows()
     ]
     return html.Div(
