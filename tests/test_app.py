@@ -304,6 +304,7 @@ def test_what_if_page_composes_changes(dash_app, sample_analysis):
     )
     text = json.dumps(result, cls=PlotlyJSONEncoder)
     assert f"{expected.simple_fixes_unblocked:,} simple fixes unblocked" in text
+    assert "Counts cover the 2.0 years of data" in text  # the sample: 2024-01-01 to 2025-12-31
     assert _call(dash_app, simulate, [])[1] is None
 
 

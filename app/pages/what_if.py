@@ -177,8 +177,8 @@ def simulate(changes: list[dict[str, Any]] | None) -> tuple[Any, Any]:
             "figure": [
                 "blocked simple fixes",
                 "coordinated simple fixes",
-                "excess days a year (simple fixes)",
-                "cost of delay a year (simple fixes)",
+                "excess days a year",
+                "cost of delay a year",
             ],
             "before": [
                 f"{before['blocked_simple_fixes']:,.0f}",
@@ -201,7 +201,14 @@ def simulate(changes: list[dict[str, Any]] | None) -> tuple[Any, Any]:
         f"{result.people_affected or 0} people affected.",
         id="whatif-summary",
     )
-    return items, [summary, grid(figures, "whatif-table")]
+    basis = html.P(
+        f"Counts cover the {years:.1f} years of data; days and costs are per year and count every "
+        "simple fix's delay beyond the baseline, blocked or not (the overview's cost of delay counts "
+        "the blocked ones over the whole period).",
+        className="small text-muted",
+        id="whatif-basis",
+    )
+    return items, [summary, grid(figures, "whatif-table"), basis]
 
 
 def _change(suggested: dict[str, Change], data: dict[str, Any]) -> Change | None:
