@@ -18,6 +18,9 @@ from orgfriction import explore, figures
 dash.register_page(__name__, path="/tickets", name="Tickets", order=5)
 
 _TEXT_FILTERS = {"ticket_id", "title", "owner_team", "teams", "missing"}
+# the rows arrive after the grid is drawn, so columns cannot size to their content: give the text
+# columns room and keep flags and figures narrow
+_WIDTHS = {"title": 320, "teams": 240, "owner_team": 170, "missing": 170, "ticket_id": 120}
 
 
 def layout(**_query: str) -> html.Div:
@@ -26,6 +29,8 @@ def layout(**_query: str) -> html.Div:
         {
             "field": c,
             "headerName": c.replace("_", " "),
+            "width": _WIDTHS.get(c, 115),
+            **({"tooltipField": c} if c in {"title", "teams"} else {}),
             **(
                 {
                     "filter": "agTextColumnFilter",
@@ -48,10 +53,14 @@ def layout(**_query: str) -> html.Div:
             dag.AgGrid(
                 id="tickets-table",
                 columnDefs=columns,
-                defaultColDef={"resizable": True, "sortable": True},
+                defaultColDef={
+                    "resizable": True,
+                    "sortable": True,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
                 rowModelType="infinite",
                 dashGridOptions={"cacheBlockSize": 50, "maxBlocksInCache": 20, "rowBuffer": 10},
-                columnSize="autoSize",
                 style={"height": 520},
             ),
             dcc.Graph(
