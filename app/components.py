@@ -37,13 +37,29 @@ def days(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} days"
 
 
-def grid(frame: pl.DataFrame, grid_id: str, *, height: int | None = None, **options: Any) -> dag.AgGrid:
-    """An AG Grid of a frame. Cells are always plain text: no HTML or markdown renderer is used."""
+def grid(
+    frame: pl.DataFrame,
+    grid_id: str,
+    *,
+    height: int | None = None,
+    max_widths: dict[str, int] | None = None,
+    **options: Any,
+) -> dag.AgGrid:
+    """An AG Grid of a frame. Cells are always plain text: no HTML or markdown renderer is used.
+    Columns size to their content, up to ``max_widths`` pixels (longer text wraps)."""
     rows = max(frame.height, 1)
+    limits = max_widths or {}
     return dag.AgGrid(
         id=grid_id,
         rowData=records(frame),
-        columnDefs=[{"field": c, "headerName": c.replace("_", " ")} for c in frame.columns],
+        columnDefs=[
+            {
+                "field": c,
+                "headerName": c.replace("_", " "),
+                **({"maxWidth": limits[c]} if c in limits else {}),
+            }
+            for c in frame.columns
+        ],
         defaultColDef={"resizable": True, "sortable": True, "wrapText": True, "autoHeight": True},
         columnSize="autoSize",
         style={"height": height or min(60 + 42 * rows, 480)},

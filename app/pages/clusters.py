@@ -39,6 +39,7 @@ def layout(cluster: str | None = None, **_query: str) -> html.Div:
         )
     shown = clusters.select(_SHOWN).with_columns(
         pl.col("teams").str.replace_all(";", ", "),
+        pl.col("cost_of_delay_usd").round(0).cast(pl.Int64),  # whole dollars, still sortable
         pl.Series(
             "p_value", ["–" if p is None else f"{p:.2g}" for p in clusters["p_value"]], dtype=pl.String
         ),
@@ -55,6 +56,7 @@ def layout(cluster: str | None = None, **_query: str) -> html.Div:
             grid(
                 shown.with_columns(pl.Series("cluster_id", ids)),
                 "clusters-table",
+                max_widths={"teams": 340},  # long team sets wrap, so the figures stay in view
                 getRowId="params.data.cluster_id",
                 selectedRows={"ids": [ids[selected]]} if selected is not None else [],
                 dashGridOptions={"rowSelection": {"mode": "singleRow", "enableClickSelection": True}},
