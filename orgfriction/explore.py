@@ -22,6 +22,7 @@ __all__ = [
     "team_profile",
     "team_view",
     "ticket_table",
+    "unit_view",
 ]
 
 TICKET_TABLE_COLUMNS = (
@@ -104,13 +105,16 @@ def team_view(
     members = analysis.memberships.join(tickets.select("ticket_id"), on="ticket_id", how="semi")
     signoffs = analysis.dataset.signoffs.join(tickets.select("ticket_id"), on="ticket_id", how="semi")
     pairs = team_pairs(members, tickets, signoffs)
-    nodes = analysis.layout
-    if org_unit:
-        unit = nodes.filter(pl.col("org_unit") == org_unit)["team"].implode()
-        pairs = pairs.filter(pl.col("team_a").is_in(unit) | pl.col("team_b").is_in(unit))
-        shown = pl.concat([pairs["team_a"], pairs["team_b"], unit.explode()]).unique().implode()
-        nodes = nodes.filter(pl.col("team").is_in(shown))
-    return nodes, pairs
+    return unit_view(analysis.layout, pairs, org_unit) if org_unit else (analysis.layout, pairs)
+
+
+def unit_view(nodes: pl.DataFrame, pairs: pl.DataFrame, org_unit: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A :func:`team_view` narrowed to the pairs with at least one team of ``org_unit``, and the
+    nodes of those pairs and of the unit (cheap: the app narrows a view it has already drawn)."""
+    unit = nodes.filter(pl.col("org_unit") == org_unit)["team"].implode()
+    pairs = pairs.filter(pl.col("team_a").is_in(unit) | pl.col("team_b").is_in(unit))
+    shown = pl.concat([pairs["team_a"], pairs["team_b"], unit.explode()]).unique().implode()
+    return nodes.filter(pl.col("team").is_in(shown)), pairs
 
 
 def team_profile(analysis: Analysis, team: str, *, worst: int = 10) -> dict[str, Any] | None:

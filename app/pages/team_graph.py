@@ -104,10 +104,13 @@ def draw_graph(
     unit, team = _text(unit), _text(team)  # the browser may send anything: keys must be hashable
 
     def view() -> tuple[pl.DataFrame, pl.DataFrame]:
-        return explore.team_view(analysis, start=first, end=last, org_unit=unit, simple_only=simple_only)
+        return explore.team_view(analysis, start=first, end=last, simple_only=simple_only)
 
     def chart() -> Any:
-        nodes, pairs = app_state.memo(("team_view", first, last, unit, simple_only), view)
+        # every org unit's view narrows the one of all units, computed once per date range
+        nodes, pairs = app_state.memo(("team_view", first, last, simple_only), view)
+        if unit:
+            nodes, pairs = explore.unit_view(nodes, pairs, unit)
         weight = "blocked_simple" if simple_only else "shared_tickets"
         highlight = {team} | _partners(pairs, team, weight, min_weight) if team else set()
         return figures.team_graph_chart(
