@@ -15,6 +15,11 @@ dash.register_page(__name__, path="/", name="Overview", order=0)
 
 
 def layout(**_query: str) -> html.Div:
+    # the same for every visitor while the app runs (the analysis is fixed at start-up)
+    return state().memo(("overview-page",), _page)
+
+
+def _page() -> html.Div:
     app_state = state()
     counts, summary = app_state.counts, app_state.analysis.summary()
     headline = summary["headline"]
