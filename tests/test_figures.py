@@ -50,3 +50,18 @@ def test_layout_is_reproducible():
     first, second = analyze(_company()).layout, analyze(_company()).layout
     assert first.select("team", "x", "y").equals(second.select("team", "x", "y"))
     assert first["x"].null_count() == 0
+
+
+def test_charts_keep_plotly_white_for_what_they_draw():
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"]
+    quarterly = pl.DataFrame(
+        {"quarter": ["2025Q1"], "simple_single_team": [3], "simple_multi_team": [2], "other": [1]}
+    )
+    template = figures.quarterly_chart(quarterly).layout.template
+    for key in ("font", "colorway", "paper_bgcolor", "plot_bgcolor", "xaxis", "yaxis", "hoverlabel", "title"):
+        assert template.layout[key] == white.layout[key], key
+    for trace in ("bar", "scatter", "scattergl"):
+        assert template.data[trace] == white.data[trace], trace
+    assert template.layout.scene.to_plotly_json() == {}  # what is never drawn is left out
