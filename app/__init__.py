@@ -83,7 +83,12 @@ class AppState:
                 if key in self._memo:
                     value = self._memo[key]
                     return value
-            value = compute()
+            try:
+                value = compute()
+            except BaseException:  # nothing is remembered: the next request tries again
+                with self._memo_lock:
+                    self._pending.pop(key, None)
+                raise
             with self._memo_lock:
                 self._memo[key] = value
                 self._pending.pop(key, None)

@@ -463,3 +463,37 @@ def test_overview_without_lead_times_shows_no_lead_times(tmp_path):
     assert "needs lead times" in layout
     assert '"overview-trend"' not in layout  # no chart of zero costs and zero-day lead times
     assert '"overview-quarterly"' in layout
+
+
+def test_memo_remembers_no_failure(dash_app):
+    from app import STATE_KEY
+
+    app_state = dash_app.server.config[STATE_KEY]
+    attempts = []
+
+    def failing():
+        attempts.append(1)
+        raise ValueError("unknown team")
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match="unknown team"):
+            app_state.memo("bad", failing)
+    assert len(attempts) == 2  # each request tries again
+    assert "bad" not in app_state._pending
+    assert app_state.memo("bad", lambda: 7) == 7
+
+
+def test_the_same_what_if_is_simulated_once(dash_app, monkeypatch):
+    from app.pages.what_if import simulate
+    from orgfriction import Analysis
+
+    runs = []
+    real = Analysis.what_if
+    monkeypatch.setattr(Analysis, "what_if", lambda self, changes: runs.append(1) or real(self, changes))
+    changes = [{"kind": "relax_signoff", "team": "brand-compliance"}]
+    first = json.dumps(_call(dash_app, simulate, changes)[1], cls=PlotlyJSONEncoder)
+    again = json.dumps(_call(dash_app, simulate, list(changes))[1], cls=PlotlyJSONEncoder)
+    assert again == first
+    assert len(runs) == 1
+    _call(dash_app, simulate, [*changes, {"kind": "platform_team", "team": "web-platform"}])
+    assert len(runs) == 2  # another list of changes is another simulation

@@ -168,7 +168,8 @@ def simulate(changes: list[dict[str, Any]] | None) -> tuple[Any, Any]:
     if not objects:
         return [html.Li("None yet.", className="text-muted")], None
     try:
-        result = analysis.what_if(objects)
+        # changes are frozen dataclasses: the same list (a shared link, a suggestion) is simulated once
+        result = state().memo(("what_if", tuple(objects)), lambda: analysis.what_if(objects))
     except ValueError as problem:  # a name that is not in the data (the store is the browser's)
         return items, html.P(str(problem), className="text-danger", id="whatif-summary")
     before, after, years = result.before, result.after, result.years
