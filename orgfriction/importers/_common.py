@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +18,15 @@ from orgfriction.errors import DataError, Problem
 from orgfriction.io import atomic_output_dir, write_frames
 from orgfriction.schema import TABLES
 
-__all__ = ["REPORT_FILE", "ImportResult", "Pseudonyms", "open_text", "read_text", "write_import"]
+__all__ = [
+    "REPORT_FILE",
+    "ImportResult",
+    "Pseudonyms",
+    "open_binary",
+    "open_text",
+    "read_text",
+    "write_import",
+]
 
 #: what an import could and could not map, written beside the tables
 REPORT_FILE = "import_report.json"
@@ -86,17 +94,25 @@ class Pseudonyms:
             self(name)
         return names.replace_strict(self._known, default=None, return_dtype=pl.String)
 
-    def many(self, names: Iterable[str]) -> list[str]:
-        return [self(n) for n in names]
+
+def _gzipped(path: Path) -> bool:
+    """Whether the file starts with gzip's magic bytes (whatever its name)."""
+    with path.open("rb") as probe:
+        return probe.read(2) == b"\x1f\x8b"
 
 
 def open_text(path: Path) -> IO[str]:
-    """Open a text file for streaming, gunzipping ``.gz`` files (by name or by their magic bytes)."""
-    with path.open("rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
-    if gzipped:
+    """Open a UTF-8 text file for streaming, gunzipping a gzipped one."""
+    if _gzipped(path):
         return gzip.open(path, "rt", encoding="utf-8", newline="")
     return path.open("r", encoding="utf-8", newline="")
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Open a file's bytes for streaming (an XML parser decodes them), gunzipping a gzipped one."""
+    if _gzipped(path):
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def read_text(path: Path, *, label: str | None = None) -> str:

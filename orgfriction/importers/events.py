@@ -28,12 +28,18 @@ import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import polars as pl
 
 from orgfriction.errors import DataError, Problem
-from orgfriction.importers._common import ImportResult, counts, open_text, problems_from_rows
+from orgfriction.importers._common import (
+    ImportResult,
+    counts,
+    open_binary,
+    open_text,
+    problems_from_rows,
+)
 from orgfriction.validation import parse_iso_datetime
 
 __all__ = ["COLUMN_NAMES", "handover_of_work", "import_events"]
@@ -252,7 +258,7 @@ def _read_xes(
     pending: list[dict[str, str]] = []
     in_trace = in_event = False
     number = 0
-    with _open_binary(path) as handle:
+    with open_binary(path) as handle:
         try:
             for event, element in ET.iterparse(handle, events=("start", "end")):
                 tag = element.tag.rpartition("}")[2]
@@ -291,14 +297,6 @@ def _read_xes(
             ) from None
     frame = pl.DataFrame(rows, schema=_RAW_SCHEMA, orient="row")
     return frame, columns or dict(chosen)
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    with path.open("rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
-    if gzipped:
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
 
 
 def _parse_times(
