@@ -9,7 +9,11 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import html
 
+from orgfriction import figures
+
 __all__ = ["card", "days", "grid", "money", "records"]
+
+money, days = figures.money, figures.days  # the report's wording too
 
 
 def card(label: str, value: str, detail: str, card_id: str, *, width: int = 2) -> dbc.Col:
@@ -27,14 +31,6 @@ def card(label: str, value: str, detail: str, card_id: str, *, width: int = 2) -
         md=width,
         sm=4,
     )
-
-
-def money(value: float | None) -> str:
-    return "–" if value is None else f"${value:,.0f}"
-
-
-def days(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} days"
 
 
 def grid(

@@ -13,7 +13,9 @@ import polars as pl
 __all__ = [
     "CLUSTER_COLOURS",
     "cluster_chart",
+    "days",
     "friction_trend_chart",
+    "money",
     "plain",
     "quality_chart",
     "quarterly_chart",
@@ -86,6 +88,16 @@ _EDGE_WIDTH_BINS = ((0, 0.6), (1, 1.5), (3, 3.0), (10, 5.0), (30, 8.0))
 def plain(text: object) -> str:
     """A value as literal text inside plotly labels, which otherwise read ``<b>``-style tags."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def money(value: float | None) -> str:
+    """Dollars as the app and the report show them: ``$1,235``, or ``–`` when unknown."""
+    return "–" if value is None else f"${value:,.0f}"
+
+
+def days(value: float | None) -> str:
+    """Days as the app and the report show them: ``3.2 days``, or ``–`` when unknown."""
+    return "–" if value is None else f"{value:,.1f} days"
 
 
 def cluster_chart(clusters: pl.DataFrame, *, top: int = 10) -> go.Figure:

@@ -198,14 +198,6 @@ def _text(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _money(value: float | None) -> str:
-    return "–" if value is None else f"${value:,.0f}"
-
-
-def _days(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.1f} days"
-
-
 def _figure(fig: go.Figure, div_id: str) -> str:
     body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
     return f'<div class="figure">{body}</div>'
@@ -252,19 +244,19 @@ def _headline(analysis: Analysis) -> str:
         ),
         (
             "Simple fix, one team",
-            _days(headline["median_lead_time_days_simple_single_team"] if timed else None),
+            figures.days(headline["median_lead_time_days_simple_single_team"] if timed else None),
             "median lead time" if timed else "no lead times in the data",
             "headline-lead-single",
         ),
         (
             "Simple fix, 2+ teams",
-            _days(headline["median_lead_time_days_simple_multi_team"] if timed else None),
+            figures.days(headline["median_lead_time_days_simple_multi_team"] if timed else None),
             "median lead time" if timed else "no lead times in the data",
             "headline-lead-multi",
         ),
         (
             "Cost of delay",
-            _money(headline["cost_of_delay_usd"] if timed else None),
+            figures.money(headline["cost_of_delay_usd"] if timed else None),
             f"of {counts['blocked_simple_fixes']:,} blocked simple fixes" if timed else "needs lead times",
             "headline-cost",
         ),
@@ -298,7 +290,7 @@ def _clusters(analysis: Analysis, top: int, chart: go.Figure) -> str:
                 f"{row['blocked_simple']:,} of them were blocked ({row['blocked_share']:.0%}"
                 + (f", against {comparable:.0%} for comparable fixes" if comparable is not None else "")
                 + f"), in {row['periods_recurring']} of {row['periods_total']} quarters ({p_value}); "
-                f"cost of delay {_money(row['cost_of_delay_usd'])}."
+                f"cost of delay {figures.money(row['cost_of_delay_usd'])}."
             )
         else:
             sentence = (
@@ -335,7 +327,7 @@ def _suggestions(analysis: Analysis, top: int) -> str:
         effect = (
             f"{row['simple_fixes_unblocked']:,} simple fixes unblocked, "
             f"{row['days_saved_per_year']:,.0f} days "
-            f"and {_money(row['cost_of_delay_avoided_usd'])} of delay avoided a year; "
+            f"and {figures.money(row['cost_of_delay_avoided_usd'])} of delay avoided a year; "
             f"{row['people_affected'] or 0} people affected."
         )
         alternative = (
@@ -363,8 +355,8 @@ def _evidence(analysis: Analysis, ids: str | None, titles: pl.DataFrame) -> str:
     body = "".join(
         f"<tr><td>{_text(r['ticket_id'])}</td><td>{_text(r['title'] or '')}</td>"
         f"<td>{_text((r['teams'] or '').replace(';', ', '))}</td>"
-        f'<td class="num">{_days(r["lead_time_days"])}</td>'
-        f'<td class="num">{_money(r["cost_of_delay_usd"])}</td></tr>'
+        f'<td class="num">{figures.days(r["lead_time_days"])}</td>'
+        f'<td class="num">{figures.money(r["cost_of_delay_usd"])}</td></tr>'
         for r in rows.iter_rows(named=True)
     )
     return (
